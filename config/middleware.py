@@ -1,0 +1,20 @@
+"""Language selection: Indonesian unless the user chose otherwise."""
+
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Like Django's LocaleMiddleware, but a browser's Accept-Language does not override the default.
+
+    Government staff often run browsers set to English; the interface should still open in Indonesian
+    (``LANGUAGE_CODE``) until the user picks a language with the switcher (stored in the language cookie).
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -1,0 +1,122 @@
+"""Django admin for the host side of visits: list columns, filters, search, inlines."""
+
+from django.contrib import admin
+
+from reports.models import FollowUp, KeyPoint, Outcome
+
+from .models import AgendaItem, Institution, Message, Official, Region, Venue, Visit, VisitOfficial
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "province", "timezone"]
+    list_filter = ["kind", "timezone", "province"]
+    search_fields = ["code", "name", "province"]
+
+
+class OfficialInline(admin.TabularInline):
+    model = Official
+    extra = 0
+    fields = ["name", "position", "unit", "email", "precedence"]
+
+
+class VenueInline(admin.TabularInline):
+    model = Venue
+    extra = 0
+    fields = ["name", "kind", "address", "capacity"]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "region", "organizer_email"]
+    list_filter = ["kind", "region__province"]
+    search_fields = ["name", "region__name", "region__code"]
+    list_select_related = ["region"]
+    autocomplete_fields = ["region"]
+    inlines = [OfficialInline, VenueInline]
+
+
+@admin.register(Official)
+class OfficialAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "institution", "email", "precedence"]
+    list_filter = ["institution"]
+    search_fields = ["name", "position", "email"]
+    list_select_related = ["institution"]
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "capacity", "institution"]
+    list_filter = ["kind", "institution"]
+    search_fields = ["name", "address"]
+    list_select_related = ["institution"]
+
+
+class VisitOfficialInline(admin.TabularInline):
+    model = VisitOfficial
+    extra = 0
+    autocomplete_fields = ["official"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["start", "end", "kind", "title", "venue", "official", "guest_speaker"]
+    autocomplete_fields = ["venue", "official"]
+
+
+class KeyPointInline(admin.TabularInline):
+    model = KeyPoint
+    extra = 0
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    extra = 0
+
+
+class OutcomeInline(admin.StackedInline):
+    model = Outcome
+    extra = 0
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    can_delete = False
+    fields = ["kind", "sequence", "recipient_email", "status", "attempts", "sent_at", "last_error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ["title", "start", "status", "kind", "host", "delegation", "sequence"]
+    list_filter = ["status", "kind", "host", "delegation__institution__region__province"]
+    search_fields = ["title", "delegation__institution__name", "delegation__request_letter_number", "uid"]
+    date_hierarchy = "start"
+    list_select_related = ["host", "delegation__institution"]
+    readonly_fields = ["uid", "sequence", "invitations_sent_at", "created_at", "updated_at"]
+    autocomplete_fields = ["host", "delegation", "venue"]
+    inlines = [
+        VisitOfficialInline,
+        AgendaItemInline,
+        OutcomeInline,
+        KeyPointInline,
+        FollowUpInline,
+        MessageInline,
+    ]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["recipient_email", "kind", "sequence", "status", "attempts", "sent_at", "visit"]
+    list_filter = ["status", "kind"]
+    search_fields = ["recipient_email", "recipient_name", "message_id", "visit__title"]
+    list_select_related = ["visit"]
+    readonly_fields = [field.name for field in Message._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,0 +1,114 @@
+"""REST API of visits under /api/v1/visits/."""
+
+import json
+
+import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from .enums import VisitKind, VisitStatus
+from .models import Visit
+from .selectors import visit_detail, visit_list
+from .serializers import InvitationBatchSerializer, VisitDetailSerializer, VisitListSerializer
+from .services import ServiceError, visit_invitations_send
+from .views import ics_response, pdf_response
+
+
+class _FileRenderer(BaseRenderer):
+    """Lets a client ask for the file type; the file itself is returned as a plain Django response.
+
+    Only error bodies (dicts) reach ``render``; they are written as JSON.
+    """
+
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return json.dumps(data).encode("utf-8") if data is not None else b""
+
+
+class ICalendarRenderer(_FileRenderer):
+    media_type = "text/calendar"
+    format = "ics"
+
+
+class PDFRenderer(_FileRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+class VisitFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=VisitStatus.choices)
+    kind = django_filters.ChoiceFilter(choices=VisitKind.choices)
+    start_after = django_filters.IsoDateTimeFilter(field_name="start", lookup_expr="gte")
+    start_before = django_filters.IsoDateTimeFilter(field_name="start", lookup_expr="lt")
+    region = django_filters.CharFilter(field_name="delegation__institution__region__code")
+
+    class Meta:
+        model = Visit
+        fields = ["status", "kind", "start_after", "start_before", "region"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List visits", description="Newest first; filter by status, kind, date range, region."
+    ),
+    retrieve=extend_schema(summary="One visit with its agenda, officials, delegation and outcome"),
+)
+class VisitViewSet(viewsets.ReadOnlyModelViewSet):
+    filterset_class = VisitFilter
+    ordering_fields = ["start", "title", "status"]
+
+    def get_queryset(self):
+        return visit_detail() if self.action != "list" else visit_list()
+
+    def get_serializer_class(self):
+        return VisitListSerializer if self.action == "list" else VisitDetailSerializer
+
+    @extend_schema(
+        summary="The visit's invitation as iCalendar (METHOD:REQUEST)",
+        responses={(200, "text/calendar"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="invitation.ics",
+        renderer_classes=[JSONRenderer, ICalendarRenderer],
+    )
+    def invitation_ics(self, request, pk=None):
+        return ics_response(self.get_object())
+
+    @extend_schema(
+        summary="The post-visit report as PDF",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"], url_path="report.pdf", renderer_classes=[JSONRenderer, PDFRenderer])
+    def report_pdf(self, request, pk=None):
+        return pdf_response(self.get_object())
+
+    @extend_schema(
+        summary="Send the invitation to every recipient (one e-mail each, queued on commit)",
+        request=None,
+        responses={
+            202: InvitationBatchSerializer,
+            409: OpenApiResponse(
+                description="The visit cannot be invited now (not scheduled, no organizer, nobody)."
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="send-invitations")
+    def send_invitations(self, request, pk=None):
+        visit = self.get_object()
+        try:
+            batch = visit_invitations_send(visit=visit, by=request.user)
+        except ServiceError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        body = {
+            "queued": len(batch.queued),
+            "already_invited": batch.already_invited,
+            "sequence": visit.sequence,
+        }
+        return Response(InvitationBatchSerializer(body).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,126 @@
+"""Building the iCalendar invitation of a visit (RFC 5545, iTIP RFC 5546) with the icalendar library.
+
+One VEVENT per visit, whose UID never changes and whose SEQUENCE grows with each change the organizer
+sends; times carry the host's IANA TZID, declared by a VTIMEZONE placed before the event.
+"""
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from icalendar import Alarm, Calendar, Event, vCalAddress, vText
+
+from .models import Visit
+from .selectors import invitation_recipients
+from .zones import zone_label
+
+PRODID = "-//Sambang//Sambang visit scheduler//ID"
+
+
+def venue_location(visit: Visit) -> str:
+    """The LOCATION text: the main venue's name and address, or an empty string when there is none."""
+    if visit.venue is None:
+        return ""
+    return ", ".join(part for part in (visit.venue.name, visit.venue.address) if part)
+
+
+def agenda_lines(visit: Visit, zone: str | None = None) -> list[str]:
+    """One line per agenda item, times in ``zone`` (default: the visit's): "09:00–09:15 Title (Place; Person)"."""
+    tz = zoneinfo.ZoneInfo(zone or visit.timezone)
+    lines = []
+    for item in visit.agenda_items.all():
+        details = [part for part in (item.venue.name if item.venue_id else "", item.speaker_name) if part]
+        suffix = f" ({'; '.join(details)})" if details else ""
+        start, end = item.start.astimezone(tz), item.end.astimezone(tz)
+        day = (
+            f"{start:%d/%m} " if visit.start.astimezone(tz).date() != visit.end.astimezone(tz).date() else ""
+        )
+        lines.append(f"{day}{start:%H:%M}–{end:%H:%M} {item.title}{suffix}")
+    return lines
+
+
+def invitation_description(visit: Visit, language: str = "id") -> str:
+    """The DESCRIPTION: the topics and the agenda in the host's zone, written in ``language``."""
+    with translation.override(language):
+        label = zone_label(visit.timezone, visit.start)
+        parts = [visit.title]
+        if visit.topics:
+            parts.append(_("Topics:") + "\n" + "\n".join(f"- {topic}" for topic in visit.topics))
+        lines = agenda_lines(visit)
+        if lines:
+            parts.append(_("Agenda (%(zone)s):") % {"zone": label} + "\n" + "\n".join(lines))
+        delegation = visit.delegation
+        parts.append(
+            _("Delegation: %(institution)s, led by %(leader)s (%(position)s), %(size)s people.")
+            % {
+                "institution": delegation.institution.name,
+                "leader": delegation.leader_name,
+                "position": delegation.leader_position,
+                "size": delegation.size,
+            }
+        )
+        return "\n\n".join(parts)
+
+
+def invitation_calendar(
+    *, visit: Visit, method: str = "REQUEST", language: str = "id", now: dt.datetime | None = None
+) -> Calendar:
+    """The visit's calendar object for an iTIP ``method`` (REQUEST by default).
+
+    ``visit`` should come from ``selectors.visit_detail()`` (agenda, officials and members prefetched).
+    DTSTAMP is ``now`` (default: the current time) in UTC; DTSTART/DTEND carry the host's TZID; every
+    invited person is an ATTENDEE with CN, ROLE, PARTSTAT=NEEDS-ACTION and RSVP=TRUE (RFC 5546 §3.2.2);
+    the ORGANIZER is the host's protocol office; a DISPLAY VALARM fires ``SAMBANG_ALARM_MINUTES`` before.
+    """
+    tz = zoneinfo.ZoneInfo(visit.timezone)
+    host = visit.host
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+
+    event = Event()
+    event.add("uid", visit.uid)
+    event.add("sequence", visit.sequence)
+    event.add("dtstamp", (now or timezone.now()).astimezone(dt.UTC))
+    event.add("dtstart", visit.start.astimezone(tz))
+    event.add("dtend", visit.end.astimezone(tz))
+    event.add("summary", visit.title)
+    location = venue_location(visit)
+    if location:
+        event.add("location", location)
+    event.add("description", invitation_description(visit, language))
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    event.add("class", "PUBLIC")
+
+    organizer = vCalAddress(f"mailto:{host.organizer_email}")
+    organizer.params["cn"] = vText(host.organizer_name or host.name)
+    event.add("organizer", organizer)
+    for person in invitation_recipients(visit=visit):
+        attendee = vCalAddress(f"mailto:{person.email}")
+        attendee.params["cn"] = vText(person.name)
+        attendee.params["cutype"] = vText("INDIVIDUAL")
+        attendee.params["role"] = vText(person.role)
+        attendee.params["partstat"] = vText("NEEDS-ACTION")
+        attendee.params["rsvp"] = vText("TRUE")
+        event.add("attendee", attendee, encode=0)
+
+    if method != "CANCEL":
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", -dt.timedelta(minutes=settings.SAMBANG_ALARM_MINUTES))
+        alarm.add("description", visit.title)
+        event.add_component(alarm)
+
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar
+
+
+def calendar_bytes(calendar: Calendar) -> bytes:
+    """The calendar as RFC 5545 text: UTF-8, CRLF line ends, lines folded at 75 octets."""
+    return calendar.to_ical()

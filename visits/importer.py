@@ -1,0 +1,654 @@
+"""Reading a visit file (the format of docs/visit-format.md) into checked, plain data.
+
+This module only parses and validates; ``visits.services.visit_import`` writes. Every problem is
+reported with the path of the field that has it (``visit.agenda[3].end``), all at once, so a protocol
+officer can fix a file in one pass.
+"""
+
+import datetime as dt
+import json
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from .enums import AgendaKind, InstitutionKind, OfficialRole, RegionKind, VenueKind, VisitKind, VisitStatus
+
+# How long before the visit's start an arrival or registration item may begin (the delegation is asked
+# to come early; the invitation's DTSTART is the opening, not the arrival).
+ARRIVAL_LEAD = dt.timedelta(hours=2)
+
+_TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+class VisitFileError(Exception):
+    """The file cannot be imported. ``problems`` lists ``(path, message)`` pairs, in file order."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("\n".join(f"{path}: {message}" for path, message in problems))
+
+
+@dataclass
+class RegionData:
+    code: str
+    name: str
+    kind: str
+    province: str
+    timezone: str
+
+
+@dataclass
+class PersonData:
+    name: str
+    position: str = ""
+    email: str = ""
+    phone: str = ""
+    unit: str = ""
+    role: str = ""
+    precedence: int = 100
+
+
+@dataclass
+class VenueData:
+    name: str
+    kind: str
+    address: str
+    capacity: int
+    description: str = ""
+
+
+@dataclass
+class AgendaItemData:
+    path: str
+    start: dt.datetime
+    end: dt.datetime
+    kind: str
+    title: str
+    venue: str = ""
+    speaker: str = ""
+    guide: str = ""
+
+
+@dataclass
+class FollowUpData:
+    text: str
+    owner_unit: str = ""
+    due_date: dt.date | None = None
+
+
+@dataclass
+class VisitFile:
+    """Everything a visit file says, checked and with aware datetimes in the visit's zone."""
+
+    host_name: str
+    host_kind: str
+    host_region: RegionData
+    letterhead: dict[str, str]
+    organizer: PersonData
+    officials: list[PersonData]
+    venues: list[VenueData]
+    guest_name: str
+    guest_kind: str
+    guest_region: RegionData
+    leader: PersonData
+    contact: PersonData
+    members: list[PersonData]
+    size: int
+    language: str
+    letter_number: str
+    letter_date: dt.date
+    kind: str
+    topics: list[str]
+    title: str
+    timezone: str
+    start: dt.datetime
+    end: dt.datetime
+    venue: str
+    status: str
+    agenda: list[AgendaItemData]
+    points: list[str] = field(default_factory=list)
+    follow_ups: list[FollowUpData] = field(default_factory=list)
+    photo_caption: str = ""
+    news_byline: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_visit_file(path: str | Path) -> VisitFile:
+    """Read and check a visit file. ``.json`` files are read as JSON, anything else as YAML.
+
+    Returns a ``VisitFile``. Raises ``VisitFileError`` with every problem found (unreadable file, bad
+    syntax, missing or malformed fields, times that do not fit). Reads nothing from the database.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise VisitFileError([(str(path), _("cannot be read: %(error)s") % {"error": exc})]) from exc
+    try:
+        raw = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise VisitFileError(
+            [(str(path), _("is not valid YAML or JSON: %(error)s") % {"error": exc})]
+        ) from exc
+    return parse_visit_data(raw)
+
+
+def parse_visit_data(raw: Any) -> VisitFile:
+    """Check already-decoded visit data (a dict as YAML or JSON gives it) and return a ``VisitFile``.
+
+    Raises ``VisitFileError`` listing every problem. Unknown keys are not errors; they are returned as
+    warnings, since visit files often carry notes for people (the seed file does).
+    """
+    reader = _Reader()
+    result = reader.visit_file(raw)
+    if reader.problems:
+        raise VisitFileError(reader.problems)
+    assert result is not None
+    return result
+
+
+class _Reader:
+    """Walks the raw data, converting fields and collecting ``(path, message)`` problems."""
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[str, str]] = []
+        self.warnings: list[str] = []
+
+    # -- primitives ------------------------------------------------------------------------------
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append((path, message))
+
+    def mapping(self, raw: Any, path: str, known: set[str], *, required: bool = True) -> dict | None:
+        if raw is None:
+            if required:
+                self.problem(path, _("is missing"))
+            return None
+        if not isinstance(raw, dict):
+            self.problem(path, _("must be a mapping of fields"))
+            return None
+        for key in raw:
+            if key not in known:
+                self.warnings.append(
+                    _("%(path)s: unknown field “%(key)s” ignored") % {"path": path, "key": key}
+                )
+        return raw
+
+    def text(
+        self, data: dict | None, key: str, path: str, *, required: bool = True, default: str = ""
+    ) -> str:
+        value = None if data is None else data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required and data is not None:
+                self.problem(f"{path}.{key}", _("is missing"))
+            return default
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.problem(f"{path}.{key}", _("must be text"))
+            return default
+        return str(value).strip()
+
+    def email(self, data: dict | None, key: str, path: str, *, required: bool = False) -> str:
+        value = self.text(data, key, path, required=required)
+        if value:
+            try:
+                validate_email(value)
+            except ValidationError:
+                self.problem(
+                    f"{path}.{key}", _("“%(value)s” is not a valid e-mail address") % {"value": value}
+                )
+                return ""
+        return value
+
+    def positive_int(self, data: dict | None, key: str, path: str, *, required: bool = True) -> int:
+        value = None if data is None else data.get(key)
+        if value is None:
+            if required and data is not None:
+                self.problem(f"{path}.{key}", _("is missing"))
+            return 0
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            self.problem(f"{path}.{key}", _("must be a whole number greater than zero"))
+            return 0
+        return value
+
+    def date(self, data: dict | None, key: str, path: str, *, required: bool = True) -> dt.date | None:
+        value = None if data is None else data.get(key)
+        if value is None:
+            if required and data is not None:
+                self.problem(f"{path}.{key}", _("is missing"))
+            return None
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.problem(f"{path}.{key}", _("“%(value)s” is not a date written as YYYY-MM-DD") % {"value": value})
+        return None
+
+    def time(self, data: dict, key: str, path: str, *, required: bool = True) -> dt.time | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem(f"{path}.{key}", _("is missing"))
+            return None
+        if isinstance(value, str):
+            match = _TIME_RE.match(value.strip())
+            if match:
+                return dt.time(int(match.group(1)), int(match.group(2)))
+        if isinstance(value, int) and not isinstance(value, bool):
+            # YAML 1.1 reads an unquoted 10:15 as the base-60 number 615.
+            self.problem(
+                f"{path}.{key}",
+                _("write the time in quotes as “HH:MM” (YAML reads an unquoted 10:15 as a number)"),
+            )
+            return None
+        self.problem(f"{path}.{key}", _("“%(value)s” is not a time written as HH:MM") % {"value": value})
+        return None
+
+    def choice(self, data: dict | None, key: str, path: str, choices, *, default: str | None = None) -> str:
+        raw = self.text(data, key, path, required=default is None)
+        if not raw:
+            return default or ""
+        slug = re.sub(r"[\s\-]+", "_", raw.strip().lower())
+        for value, label in choices.choices:
+            if slug == value or raw.strip().lower() == str(label).lower():
+                return value
+        allowed = ", ".join(value.replace("_", " ") for value in choices.values)
+        self.problem(
+            f"{path}.{key}", _("“%(value)s” is not one of: %(allowed)s") % {"value": raw, "allowed": allowed}
+        )
+        return default or ""
+
+    def timezone(
+        self, data: dict | None, key: str, path: str, *, required: bool = True, default: str = ""
+    ) -> str:
+        value = self.text(data, key, path, required=required, default=default)
+        if not value:
+            return default
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            self.problem(
+                f"{path}.{key}",
+                _(
+                    "“%(value)s” is not a known IANA time zone (for example Asia/Jakarta, Asia/Makassar, Asia/Jayapura)"
+                )
+                % {"value": value},
+            )
+            return default
+        return value
+
+    def sequence(self, data: dict | None, key: str, path: str, *, required: bool = False) -> list:
+        value = None if data is None else data.get(key)
+        if value is None:
+            if required and data is not None:
+                self.problem(f"{path}.{key}", _("is missing"))
+            return []
+        if not isinstance(value, list):
+            self.problem(f"{path}.{key}", _("must be a list"))
+            return []
+        return value
+
+    # -- sections ---------------------------------------------------------------------------------
+
+    def region(self, raw: Any, path: str) -> RegionData:
+        data = self.mapping(raw, path, {"code", "name", "kind", "province", "timezone"})
+        return RegionData(
+            code=self.text(data, "code", path),
+            name=self.text(data, "name", path),
+            kind=self.choice(data, "kind", path, RegionKind),
+            province=self.text(data, "province", path, required=False),
+            timezone=self.timezone(data, "timezone", path),
+        )
+
+    def person(self, raw: Any, path: str, *, known: set[str], require_position: bool = True) -> PersonData:
+        data = self.mapping(raw, path, known)
+        precedence = 100
+        if data is not None and "precedence" in data:
+            precedence = self.positive_int(data, "precedence", path)
+        return PersonData(
+            name=self.text(data, "name", path),
+            position=self.text(data, "position", path, required=require_position),
+            email=self.email(data, "email", path),
+            phone=self.text(data, "phone", path, required=False),
+            unit=self.text(data, "unit", path, required=False),
+            role=self.choice(data, "role", path, OfficialRole, default="") if data and "role" in data else "",
+            precedence=precedence,
+        )
+
+    def unique_names(self, items, path: str, what: str) -> None:
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            key = item.name.casefold()
+            if item.name and key in seen:
+                self.problem(
+                    f"{path}[{index}].name",
+                    _("“%(name)s” appears twice in %(what)s") % {"name": item.name, "what": what},
+                )
+            seen.add(key)
+
+    def visit_file(self, raw: Any) -> VisitFile | None:
+        root = self.mapping(raw, "(file)", {"host", "delegation", "request", "visit", "outcome"})
+        if root is None:
+            return None
+        host = self.mapping(
+            root.get("host"),
+            "host",
+            {"institution", "kind", "region", "letterhead", "organizer", "officials", "venues", "sites"},
+        )
+        guest = self.mapping(
+            root.get("delegation"),
+            "delegation",
+            {"institution", "kind", "region", "leader", "contact", "members", "size", "language"},
+        )
+        request = self.mapping(
+            root.get("request"),
+            "request",
+            {"letter_number", "letter_date", "kind", "topics", "received_date"},
+        )
+        visit = self.mapping(
+            root.get("visit"),
+            "visit",
+            {"title", "date", "end_date", "start", "end", "timezone", "venue", "status", "agenda"},
+        )
+        outcome = self.mapping(
+            root.get("outcome"),
+            "outcome",
+            {"points", "follow_ups", "photo_caption_hint", "photo_caption", "news_byline"},
+            required=False,
+        )
+
+        host_name = self.text(host, "institution", "host")
+        host_kind = self.choice(
+            host, "kind", "host", InstitutionKind, default=InstitutionKind.REGIONAL_GOVERNMENT
+        )
+        host_region = self.region(host.get("region") if host else None, "host.region")
+        letterhead_raw = self.mapping(
+            host.get("letterhead") if host else None,
+            "host.letterhead",
+            {"subtitle", "address", "phone", "email", "website"},
+            required=False,
+        )
+        letterhead = {
+            key: self.text(letterhead_raw, key, "host.letterhead", required=False)
+            for key in ("subtitle", "address", "phone", "website")
+        }
+        letterhead["email"] = self.email(letterhead_raw, "email", "host.letterhead")
+        organizer = self.person(
+            host.get("organizer") if host else None, "host.organizer", known={"name", "position", "email"}
+        )
+        if host is not None and host.get("organizer") is not None and not organizer.email:
+            self.problem("host.organizer.email", _("is missing (invitations are sent from this address)"))
+
+        official_fields = {"name", "position", "role", "email", "unit", "precedence"}
+        officials = [
+            self.person(item, f"host.officials[{i}]", known=official_fields)
+            for i, item in enumerate(self.sequence(host, "officials", "host"))
+        ]
+        self.unique_names(officials, "host.officials", _("the host's officials"))
+        venues = [
+            self.venue(item, f"host.venues[{i}]", site=False)
+            for i, item in enumerate(self.sequence(host, "venues", "host"))
+        ]
+        venues += [
+            self.venue(item, f"host.sites[{i}]", site=True)
+            for i, item in enumerate(self.sequence(host, "sites", "host"))
+        ]
+        self.unique_names(venues, "host.venues", _("the host's venues and sites"))
+
+        guest_name = self.text(guest, "institution", "delegation")
+        guest_kind = self.choice(
+            guest, "kind", "delegation", InstitutionKind, default=InstitutionKind.REGIONAL_GOVERNMENT
+        )
+        guest_region = self.region(guest.get("region") if guest else None, "delegation.region")
+        leader = self.person(
+            guest.get("leader") if guest else None, "delegation.leader", known={"name", "position", "email"}
+        )
+        contact_raw = guest.get("contact") if guest else None
+        contact = (
+            self.person(
+                contact_raw,
+                "delegation.contact",
+                known={"name", "position", "email", "phone"},
+                require_position=False,
+            )
+            if contact_raw is not None
+            else PersonData(name="")
+        )
+        members = [
+            self.person(
+                item, f"delegation.members[{i}]", known={"name", "position", "email"}, require_position=False
+            )
+            for i, item in enumerate(self.sequence(guest, "members", "delegation"))
+        ]
+        self.unique_names(members, "delegation.members", _("the delegation's members"))
+        size = self.positive_int(guest, "size", "delegation")
+        language = self.text(guest, "language", "delegation", required=False, default="id")
+        if language not in {"id", "en"}:
+            self.problem("delegation.language", _("must be “id” or “en”"))
+        named = 1 + len(members)
+        if size and size < named:
+            self.problem(
+                "delegation.size",
+                _("is %(size)s, but the leader and members already name %(named)s people")
+                % {"size": size, "named": named},
+            )
+
+        letter_number = self.text(request, "letter_number", "request")
+        letter_date = self.date(request, "letter_date", "request")
+        kind = self.choice(request, "kind", "request", VisitKind)
+        topics = [
+            str(topic).strip() for topic in self.sequence(request, "topics", "request") if str(topic).strip()
+        ]
+
+        title = self.text(visit, "title", "visit")
+        zone = self.timezone(visit, "timezone", "visit", required=False, default=host_region.timezone)
+        status = self.choice(visit, "status", "visit", VisitStatus, default=VisitStatus.SCHEDULED)
+        main_venue = self.text(visit, "venue", "visit", required=False)
+        first_day = self.date(visit, "date", "visit")
+        last_day = self.date(visit, "end_date", "visit", required=False) or first_day
+        if first_day and last_day and last_day < first_day:
+            self.problem(
+                "visit.end_date",
+                _("%(end)s is before the visit's date %(start)s") % {"end": last_day, "start": first_day},
+            )
+
+        tz = zoneinfo.ZoneInfo(zone) if zone else None
+        agenda = [
+            item
+            for i, raw_item in enumerate(self.sequence(visit, "agenda", "visit"))
+            if (item := self.agenda_item(raw_item, f"visit.agenda[{i}]", first_day, last_day, tz)) is not None
+        ]
+        start, end = self.window(visit, first_day, last_day, tz, agenda)
+        if start and end:
+            for item in agenda:
+                earliest = start - ARRIVAL_LEAD if item.kind == AgendaKind.ARRIVAL else start
+                if item.start < earliest or item.end > end:
+                    self.problem(
+                        item.path,
+                        _("%(start)s–%(end)s is outside the visit (%(visit_start)s–%(visit_end)s)")
+                        % {
+                            "start": item.start.strftime("%Y-%m-%d %H:%M"),
+                            "end": item.end.strftime("%H:%M"),
+                            "visit_start": start.strftime("%Y-%m-%d %H:%M"),
+                            "visit_end": end.strftime("%Y-%m-%d %H:%M"),
+                        },
+                    )
+
+        self.check_references(visit, agenda, officials, venues, leader, members, main_venue)
+
+        points = [str(p).strip() for p in self.sequence(outcome, "points", "outcome") if str(p).strip()]
+        follow_ups = [
+            self.follow_up(item, f"outcome.follow_ups[{i}]")
+            for i, item in enumerate(self.sequence(outcome, "follow_ups", "outcome"))
+        ]
+        photo_caption = self.text(outcome, "photo_caption", "outcome", required=False) or self.text(
+            outcome, "photo_caption_hint", "outcome", required=False
+        )
+        if self.problems:
+            return None
+        return VisitFile(
+            host_name=host_name,
+            host_kind=host_kind,
+            host_region=host_region,
+            letterhead=letterhead,
+            organizer=organizer,
+            officials=officials,
+            venues=venues,
+            guest_name=guest_name,
+            guest_kind=guest_kind,
+            guest_region=guest_region,
+            leader=leader,
+            contact=contact,
+            members=members,
+            size=size,
+            language=language,
+            letter_number=letter_number,
+            letter_date=letter_date,
+            kind=kind,
+            topics=topics,
+            title=title,
+            timezone=zone,
+            start=start,
+            end=end,
+            venue=main_venue,
+            status=status,
+            agenda=agenda,
+            points=points,
+            follow_ups=follow_ups,
+            photo_caption=photo_caption,
+            news_byline=self.text(outcome, "news_byline", "outcome", required=False),
+            warnings=self.warnings,
+        )
+
+    def venue(self, raw: Any, path: str, *, site: bool) -> VenueData:
+        data = self.mapping(raw, path, {"name", "address", "capacity", "kind", "what", "description"})
+        kind = (
+            VenueKind.SITE
+            if site
+            else self.choice(data, "kind", path, VenueKind, default=VenueKind.MEETING_ROOM)
+        )
+        description = self.text(data, "what", path, required=False) or self.text(
+            data, "description", path, required=False
+        )
+        return VenueData(
+            name=self.text(data, "name", path),
+            kind=kind,
+            address=self.text(data, "address", path, required=False),
+            capacity=self.positive_int(data, "capacity", path),
+            description=description,
+        )
+
+    def agenda_item(self, raw: Any, path: str, first_day, last_day, tz) -> AgendaItemData | None:
+        data = self.mapping(
+            raw, path, {"date", "start", "end", "kind", "title", "venue", "site", "speaker", "guide"}
+        )
+        if data is None:
+            return None
+        day = self.date(data, "date", path, required=False) or first_day
+        if day and first_day and last_day and not first_day <= day <= last_day:
+            self.problem(
+                f"{path}.date",
+                _("%(day)s is not one of the visit's days (%(first)s to %(last)s)")
+                % {"day": day, "first": first_day, "last": last_day},
+            )
+        start_time = self.time(data, "start", path)
+        end_time = self.time(data, "end", path)
+        kind = self.choice(data, "kind", path, AgendaKind, default=AgendaKind.OTHER)
+        title = self.text(data, "title", path)
+        if data.get("venue") and data.get("site"):
+            self.problem(path, _("give either a venue or a site, not both"))
+        if not (day and start_time and end_time and tz):
+            return None
+        start = dt.datetime.combine(day, start_time, tzinfo=tz)
+        end = dt.datetime.combine(day, end_time, tzinfo=tz)
+        if end <= start:
+            self.problem(
+                f"{path}.end",
+                _("%(end)s is not after the start %(start)s")
+                % {"end": end_time.strftime("%H:%M"), "start": start_time.strftime("%H:%M")},
+            )
+            return None
+        return AgendaItemData(
+            path=path,
+            start=start,
+            end=end,
+            kind=kind,
+            title=title,
+            venue=self.text(data, "venue", path, required=False)
+            or self.text(data, "site", path, required=False),
+            speaker=self.text(data, "speaker", path, required=False),
+            guide=self.text(data, "guide", path, required=False),
+        )
+
+    def window(self, visit, first_day, last_day, tz, agenda) -> tuple[dt.datetime | None, dt.datetime | None]:
+        """The visit's start and end: visit.start/visit.end when given, else the agenda's first item that is
+        not an arrival and its last item's end."""
+        if visit is None or not (first_day and last_day and tz):
+            return None, None
+        start_time = self.time(visit, "start", "visit", required=False)
+        end_time = self.time(visit, "end", "visit", required=False)
+        start = dt.datetime.combine(first_day, start_time, tzinfo=tz) if start_time else None
+        end = dt.datetime.combine(last_day, end_time, tzinfo=tz) if end_time else None
+        if start is None and agenda:
+            # The visit starts with its programme; arrival and registration come before the opening.
+            programme = [item for item in agenda if item.kind != AgendaKind.ARRIVAL] or agenda
+            start = min(item.start for item in programme)
+        if end is None and agenda:
+            end = max(item.end for item in agenda)
+        if start is None or end is None:
+            if not self.problems:
+                self.problem("visit", _("needs start and end times, or an agenda to take them from"))
+            return None, None
+        if end <= start:
+            self.problem("visit.end", _("the visit ends before it starts"))
+            return None, None
+        return start, end
+
+    def check_references(self, visit, agenda, officials, venues, leader, members, main_venue) -> None:
+        venue_names = {v.name.casefold(): v for v in venues}
+        official_names = {o.name.casefold() for o in officials}
+        guest_names = {leader.name.casefold()} | {m.name.casefold() for m in members}
+        if main_venue and main_venue.casefold() not in venue_names:
+            self.problem(
+                "visit.venue", _("“%(name)s” is not one of the host's venues") % {"name": main_venue}
+            )
+        for item in agenda:
+            if item.venue and item.venue.casefold() not in venue_names:
+                self.problem(
+                    item.path,
+                    _("venue or site “%(name)s” is not one of the host's venues or sites")
+                    % {"name": item.venue},
+                )
+            if item.speaker and item.speaker.casefold() not in official_names | guest_names:
+                self.problem(
+                    f"{item.path}.speaker",
+                    _("“%(name)s” is neither a host official nor in the delegation") % {"name": item.speaker},
+                )
+            if item.guide and item.guide.casefold() not in official_names:
+                self.problem(
+                    f"{item.path}.guide",
+                    _("“%(name)s” is not one of the host's officials") % {"name": item.guide},
+                )
+            if item.speaker and item.guide:
+                self.problem(item.path, _("give either a speaker or a guide, not both"))
+
+    def follow_up(self, raw: Any, path: str) -> FollowUpData:
+        if isinstance(raw, str):
+            return FollowUpData(text=raw.strip())
+        data = self.mapping(raw, path, {"text", "owner_unit", "due_date"})
+        return FollowUpData(
+            text=self.text(data, "text", path),
+            owner_unit=self.text(data, "owner_unit", path, required=False),
+            due_date=self.date(data, "due_date", path, required=False),
+        )

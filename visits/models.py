@@ -1,0 +1,319 @@
+"""The host side of a visit: regions, institutions, officials, venues, visits, agendas and sent messages."""
+
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .enums import (
+    AgendaKind,
+    InstitutionKind,
+    MessageKind,
+    MessageStatus,
+    OfficialRole,
+    RegionKind,
+    VenueKind,
+    VisitKind,
+    VisitStatus,
+)
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+def validate_timezone(value: str) -> None:
+    """Accept only IANA zone names that this machine's zoneinfo knows ("Asia/Makassar")."""
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(
+            _("“%(value)s” is not a known IANA time zone."), params={"value": value}
+        ) from exc
+
+
+class Region(TimestampedModel):
+    """A province, regency or city, keyed by its Kemendagri code ("35.73"), or a foreign region."""
+
+    code = models.CharField(_("Kemendagri code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=RegionKind.choices)
+    province = models.CharField(_("province"), max_length=120, blank=True)
+    timezone = models.CharField(_("time zone"), max_length=64, validators=[validate_timezone])
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("region")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Institution(TimestampedModel):
+    """A host or guest institution. A host also carries its letterhead (*kop surat*) and protocol office."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=InstitutionKind.choices, default=InstitutionKind.REGIONAL_GOVERNMENT
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="institutions", verbose_name=_("region")
+    )
+    # Kop surat
+    letterhead_subtitle = models.CharField(_("letterhead subtitle"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=60, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.CharField(_("website"), max_length=200, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    # The protocol office that sends invitations (the ORGANIZER of calendar invites).
+    organizer_name = models.CharField(_("organizer name"), max_length=200, blank=True)
+    organizer_position = models.CharField(_("organizer position"), max_length=300, blank=True)
+    organizer_email = models.EmailField(_("organizer e-mail"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institution")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Official(TimestampedModel):
+    """An official of the host who receives, presents or guides; precedence 1 sits first."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="officials", verbose_name=_("institution")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=300)
+    unit = models.CharField(_("unit"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    precedence = models.PositiveSmallIntegerField(_("precedence"), default=100)
+
+    class Meta:
+        ordering = ["institution", "precedence", "name"]
+        verbose_name = _("official")
+        verbose_name_plural = _("official")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "name"], name="official_unique_name_per_institution"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.position}"
+
+
+class Venue(TimestampedModel):
+    """A meeting room, lobby or hall of the host, or a site that delegations are toured through."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="venues", verbose_name=_("institution")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=VenueKind.choices, default=VenueKind.MEETING_ROOM
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity (people)"))
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["institution", "name"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venue")
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name"], name="venue_unique_name_per_institution"),
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="venue_capacity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def new_visit_uid() -> str:
+    """A globally unique iCalendar UID (RFC 5545 §3.8.4.7) for a new visit: ``<uuid4>@<SAMBANG_DOMAIN>``."""
+    return f"{uuid.uuid4()}@{settings.SAMBANG_DOMAIN}"
+
+
+class Visit(TimestampedModel):
+    """One visit of a delegation to a host, from the request to the report.
+
+    ``uid`` never changes once created; ``sequence`` is the iCalendar SEQUENCE of its invites and grows
+    by one at every change that the organizer sends out (RFC 5545 §3.8.7.4).
+    """
+
+    host = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="hosted_visits", verbose_name=_("host")
+    )
+    delegation = models.ForeignKey(
+        "delegations.Delegation",
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("delegation"),
+    )
+    kind = models.CharField(_("visit kind"), max_length=30, choices=VisitKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    topics = models.JSONField(_("topics"), default=list, blank=True)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    timezone = models.CharField(_("host time zone"), max_length=64, validators=[validate_timezone])
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("main venue"),
+        null=True,
+        blank=True,
+    )
+    officials = models.ManyToManyField(
+        Official, through="VisitOfficial", related_name="visits", verbose_name=_("official")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.REQUESTED
+    )
+    uid = models.CharField(
+        _("iCalendar UID"), max_length=255, unique=True, default=new_visit_uid, editable=False
+    )
+    sequence = models.PositiveIntegerField(_("iCalendar SEQUENCE"), default=0)
+    invitations_sent_at = models.DateTimeField(_("invitations sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visit")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="visit_end_after_start"),
+        ]
+        indexes = [
+            # The visit list and the "what is coming" views: a host's visits by start time.
+            models.Index(fields=["host", "start"], name="visit_host_start_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class VisitOfficial(models.Model):
+    """An official's part in a visit (receiving official, presenter, resource person, guide)."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="visit_officials")
+    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="visit_roles")
+    role = models.CharField(_("role"), max_length=30, choices=OfficialRole.choices)
+
+    class Meta:
+        ordering = ["official__precedence", "official__name"]
+        verbose_name = _("visit official")
+        verbose_name_plural = _("visit official")
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "official"], name="visit_official_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.official.name} ({self.get_role_display()})"
+
+
+class AgendaItem(models.Model):
+    """One slot of a visit's agenda. Being inside the visit's window is checked by the services."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="agenda_items")
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    kind = models.CharField(_("kind"), max_length=20, choices=AgendaKind.choices, default=AgendaKind.OTHER)
+    title = models.CharField(_("title"), max_length=300)
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+        null=True,
+        blank=True,
+        verbose_name=_("venue"),
+    )
+    official = models.ForeignKey(
+        Official,
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+        null=True,
+        blank=True,
+        verbose_name=_("host speaker or guide"),
+    )
+    guest_speaker = models.CharField(_("guest speaker"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start", "end", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda item")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="agenda_item_end_after_start"),
+        ]
+        indexes = [
+            # Conflict checks: items of one venue that overlap a time range.
+            models.Index(fields=["venue", "start", "end"], name="agenda_venue_time_idx"),
+            # Conflict checks: items of one official that overlap a time range.
+            models.Index(fields=["official", "start", "end"], name="agenda_official_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def speaker_name(self) -> str:
+        return self.official.name if self.official_id else self.guest_speaker
+
+
+class Message(TimestampedModel):
+    """One e-mail to one recipient about one visit: the outbox row that makes sending exactly-once.
+
+    A row is created as *queued* by a service and claimed by the sending task under a lock; a row that
+    says *sent* is never sent again.
+    """
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=20, choices=MessageKind.choices)
+    sequence = models.PositiveIntegerField(_("SEQUENCE"))
+    recipient_name = models.CharField(_("recipient name"), max_length=200)
+    recipient_email = models.EmailField(_("recipient e-mail"))
+    recipient_timezone = models.CharField(
+        _("recipient time zone"), max_length=64, validators=[validate_timezone]
+    )
+    recipient_language = models.CharField(_("language"), max_length=8, default="id")
+    status = models.CharField(
+        _("status"), max_length=20, choices=MessageStatus.choices, default=MessageStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "recipient_email"]
+        verbose_name = _("message")
+        verbose_name_plural = _("message")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit", "kind", "sequence", "recipient_email"],
+                name="message_once_per_recipient_and_sequence",
+            ),
+        ]
+        indexes = [
+            # The outbox of a visit, newest first, and the "what is still queued" sweep.
+            models.Index(fields=["visit", "status"], name="message_visit_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient_email} ({self.get_status_display()})"

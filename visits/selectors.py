@@ -1,0 +1,99 @@
+"""Reads shared by pages, the API, tasks and report builders."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from .enums import OfficialRole
+from .models import AgendaItem, Visit, VisitOfficial
+
+
+def visit_list() -> QuerySet[Visit]:
+    """Visits with what a list row shows (host, delegation institution and region, main venue) in one query."""
+    return Visit.objects.select_related("host__region", "delegation__institution__region", "venue").order_by(
+        "-start", "pk"
+    )
+
+
+def visit_detail() -> QuerySet[Visit]:
+    """Visits with everything a visit page, an invitation or a report shows, prefetched."""
+    return visit_list().prefetch_related(
+        Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("venue", "official")),
+        Prefetch("visit_officials", queryset=VisitOfficial.objects.select_related("official")),
+        "delegation__members",
+        "key_points",
+        "follow_ups",
+    )
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One person an invitation goes to, with the zone their times are shown in."""
+
+    name: str
+    email: str
+    timezone: str
+    language: str
+    role: str  # iCalendar ROLE (RFC 5545 §3.2.16): CHAIR, REQ-PARTICIPANT or OPT-PARTICIPANT
+    side: str  # "host" or "guest"
+    position: str = ""
+
+
+def invitation_recipients(*, visit: Visit) -> list[Recipient]:
+    """Everyone invited to ``visit`` who has an e-mail address, host officials first by precedence.
+
+    The receiving official is the CHAIR; other officials, the delegation's leader, contact person and
+    members are REQ-PARTICIPANTs. The same address is listed once (a contact person who is also a member
+    gets one invitation). Host officials read the host's zone, the delegation its own region's zone.
+    """
+    recipients: list[Recipient] = []
+    seen: set[str] = set()
+
+    def add(name, email, zone, language, role, side, position=""):
+        key = (email or "").strip().lower()
+        if key and key not in seen:
+            seen.add(key)
+            recipients.append(Recipient(name, email.strip(), zone, language, role, side, position))
+
+    for part in visit.visit_officials.all():
+        role = "CHAIR" if part.role == OfficialRole.RECEIVING_OFFICIAL else "REQ-PARTICIPANT"
+        add(
+            part.official.name,
+            part.official.email,
+            visit.timezone,
+            "id",
+            role,
+            "host",
+            part.official.position,
+        )
+    delegation = visit.delegation
+    guest_zone = delegation.institution.region.timezone
+    add(
+        delegation.leader_name,
+        delegation.leader_email,
+        guest_zone,
+        delegation.language,
+        "REQ-PARTICIPANT",
+        "guest",
+        delegation.leader_position,
+    )
+    add(
+        delegation.contact_name,
+        delegation.contact_email,
+        guest_zone,
+        delegation.language,
+        "REQ-PARTICIPANT",
+        "guest",
+        delegation.contact_position,
+    )
+    for member in delegation.members.all():
+        add(
+            member.name,
+            member.email,
+            guest_zone,
+            delegation.language,
+            "REQ-PARTICIPANT",
+            "guest",
+            member.position,
+        )
+    return recipients

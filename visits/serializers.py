@@ -1,0 +1,127 @@
+"""DRF serializers of visits."""
+
+from rest_framework import serializers
+
+from delegations.models import Delegation, Member
+from reports.models import FollowUp, KeyPoint
+
+from .models import AgendaItem, Visit, VisitOfficial
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Member
+        fields = ["name", "position", "email"]
+
+
+class DelegationSerializer(serializers.ModelSerializer):
+    institution = serializers.CharField(source="institution.name")
+    region_code = serializers.CharField(source="institution.region.code")
+    region = serializers.CharField(source="institution.region.name")
+    timezone = serializers.CharField(source="institution.region.timezone")
+    members = MemberSerializer(many=True)
+
+    class Meta:
+        model = Delegation
+        fields = [
+            "id",
+            "institution",
+            "region_code",
+            "region",
+            "timezone",
+            "leader_name",
+            "leader_position",
+            "leader_email",
+            "contact_name",
+            "contact_position",
+            "contact_email",
+            "contact_phone",
+            "size",
+            "language",
+            "request_letter_number",
+            "request_letter_date",
+            "members",
+        ]
+
+
+class VisitOfficialSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="official.name")
+    position = serializers.CharField(source="official.position")
+    precedence = serializers.IntegerField(source="official.precedence")
+
+    class Meta:
+        model = VisitOfficial
+        fields = ["name", "position", "role", "precedence"]
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    venue = serializers.CharField(source="venue.name", default=None)
+    speaker = serializers.CharField(source="speaker_name")
+
+    class Meta:
+        model = AgendaItem
+        fields = ["id", "start", "end", "kind", "title", "venue", "speaker"]
+
+
+class KeyPointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KeyPoint
+        fields = ["position", "text"]
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FollowUp
+        fields = ["position", "text", "owner_unit", "due_date", "status"]
+
+
+class VisitListSerializer(serializers.ModelSerializer):
+    host = serializers.CharField(source="host.name")
+    delegation = serializers.CharField(source="delegation.institution.name")
+    delegation_region_code = serializers.CharField(source="delegation.institution.region.code")
+    venue = serializers.CharField(source="venue.name", default=None)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "uid",
+            "sequence",
+            "title",
+            "kind",
+            "status",
+            "start",
+            "end",
+            "timezone",
+            "host",
+            "delegation",
+            "delegation_region_code",
+            "venue",
+        ]
+
+
+class VisitDetailSerializer(VisitListSerializer):
+    delegation = DelegationSerializer()
+    officials = VisitOfficialSerializer(source="visit_officials", many=True)
+    agenda = AgendaItemSerializer(source="agenda_items", many=True)
+    key_points = KeyPointSerializer(many=True)
+    follow_ups = FollowUpSerializer(many=True)
+
+    class Meta(VisitListSerializer.Meta):
+        fields = [
+            *VisitListSerializer.Meta.fields,
+            "topics",
+            "invitations_sent_at",
+            "officials",
+            "agenda",
+            "key_points",
+            "follow_ups",
+        ]
+
+
+class InvitationBatchSerializer(serializers.Serializer):
+    queued = serializers.IntegerField(help_text="messages queued now, one per recipient")
+    already_invited = serializers.ListField(
+        child=serializers.EmailField(), help_text="skipped: invited at this SEQUENCE"
+    )
+    sequence = serializers.IntegerField()

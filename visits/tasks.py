@@ -1,0 +1,42 @@
+"""Celery tasks of visits: thin wrappers that fetch ids and call one service."""
+
+import logging
+import smtplib
+
+from celery import shared_task
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+# Temporary failures worth retrying: network trouble and SMTP 4xx answers.
+RETRYABLE = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+
+
+def _is_temporary(exc: Exception) -> bool:
+    code = getattr(exc, "smtp_code", None)
+    if code is None and isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [value[0] for value in exc.recipients.values()]
+        code = max(codes) if codes else None
+    if code is not None:
+        return 400 <= code < 500
+    return isinstance(exc, RETRYABLE)
+
+
+@shared_task(name="visits.send_message", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=6)
+def send_message(self, *, message_id: int) -> bool:
+    """Send outbox row ``message_id`` once; retry temporary failures with exponential backoff (30 s × 2ⁿ)."""
+    try:
+        return services.message_send(message_id=message_id)
+    except Exception as exc:
+        if _is_temporary(exc) and self.request.retries < self.max_retries:
+            raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+        logger.exception("message %s failed for good", message_id)
+        services.message_fail(message_id=message_id, error=str(exc))
+        return False
+
+
+@shared_task(name="visits.complete_finished")
+def complete_finished() -> int:
+    """Beat task: mark visits that have ended as completed."""
+    return services.visits_complete_finished()

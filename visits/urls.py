@@ -1,0 +1,16 @@
+"""Staff pages of visits."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "visits"
+urlpatterns = [
+    path("", views.VisitListView.as_view(), name="list"),
+    path("visits/<int:pk>/", views.VisitDetailView.as_view(), name="detail"),
+    path(
+        "visits/<int:pk>/send-invitations/", views.VisitSendInvitationsView.as_view(), name="send-invitations"
+    ),
+    path("visits/<int:pk>/invitation.ics", views.VisitInvitationIcsView.as_view(), name="invitation-ics"),
+    path("visits/<int:pk>/report.pdf", views.VisitReportPdfView.as_view(), name="report-pdf"),
+]
