@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-export DJANGO_SETTINGS_MODULE ?= config.settings.base
 
 .PHONY: setup migrate demo run test lint format messages prod-check clean
 
@@ -35,7 +34,7 @@ format: setup
 
 test: setup lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
-	$(BIN)/pytest
+	$(BIN)/pytest --ds=config.settings.test
 
 messages: setup
 	$(BIN)/python manage.py makemessages --locale=id --ignore='.venv/*' --ignore='var/*'

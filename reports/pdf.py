@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils._os import safe_join
@@ -40,13 +41,13 @@ class ProjectFilesFetcher(URLFetcher):
         static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
         media_prefix = "/" + settings.MEDIA_URL.strip("/") + "/"
         found: str | None = None
-        if path.startswith(static_prefix):
-            found = finders.find(path.removeprefix(static_prefix))
-        elif path.startswith(media_prefix):
-            try:
+        try:
+            if path.startswith(static_prefix):
+                found = finders.find(path.removeprefix(static_prefix))
+            elif path.startswith(media_prefix):
                 found = safe_join(settings.MEDIA_ROOT, path.removeprefix(media_prefix))
-            except Exception as exc:  # SuspiciousFileOperation: a path that climbs out of MEDIA_ROOT
-                raise ResourceRefused(f"refused to fetch {url!r}") from exc
+        except SuspiciousFileOperation as exc:  # a path that climbs out of the static or media folders
+            raise ResourceRefused(f"refused to fetch {url!r}") from exc
         if not found or not Path(found).is_file():
             raise ResourceRefused(f"refused to fetch {url!r}: no such project file")
         mime = mimetypes.guess_type(found)[0] or "application/octet-stream"

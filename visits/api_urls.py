@@ -4,6 +4,15 @@ from rest_framework.routers import DefaultRouter
 
 from .api import VisitViewSet
 
-router = DefaultRouter(trailing_slash="/?")
+
+class OptionalSlashRouter(DefaultRouter):
+    """DRF's router with the trailing slash optional (DRF's own flag only switches it on or off)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.trailing_slash = "/?"
+
+
+router = OptionalSlashRouter()
 router.register("visits", VisitViewSet, basename="visit")
 urlpatterns = router.urls

@@ -387,7 +387,8 @@ class _Reader:
         organizer = self.person(
             host.get("organizer") if host else None, "host.organizer", known={"name", "position", "email"}
         )
-        if host is not None and host.get("organizer") is not None and not organizer.email:
+        organizer_raw = host.get("organizer") if host else None
+        if isinstance(organizer_raw, dict) and not organizer_raw.get("email"):
             self.problem("host.organizer.email", _("is missing (invitations are sent from this address)"))
 
         official_fields = {"name", "position", "role", "email", "unit", "precedence"}

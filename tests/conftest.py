@@ -1,0 +1,55 @@
+"""Shared fixtures: the demo visit imported, a staff user, API clients."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from visits.importer import load_visit_file, parse_visit_data
+from visits.selectors import visit_detail
+from visits.services import visit_import
+
+DEMO_FILE = Path(settings.BASE_DIR) / "demo" / "studi-komparasi-buleleng-malang.yaml"
+
+
+@pytest.fixture
+def demo_data() -> dict:
+    """The demo visit file as a plain dict, to be changed by a test and parsed with ``parse_visit_data``."""
+    return yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def visit(db):
+    """The demo visit (Buleleng at Malang, Friday 25 April 2025), imported, with everything prefetched."""
+    result = visit_import(data=load_visit_file(DEMO_FILE))
+    return visit_detail().get(pk=result.visit.pk)
+
+
+@pytest.fixture
+def import_data(db):
+    """Import a changed copy of the demo data; returns the ``ImportResult``."""
+
+    def run(data: dict):
+        return visit_import(data=parse_visit_data(data))
+
+    return run
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_user(username="staf", password="rahasia-123", is_staff=True)
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def api_client(staff_user) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(staff_user)
+    return api

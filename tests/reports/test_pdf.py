@@ -1,0 +1,118 @@
+"""The post-visit report PDF, read back with a text extractor, and the URL fetcher that guards it."""
+
+import io
+import logging
+
+import pypdf
+import pytest
+from django.conf import settings
+
+from reports.pdf import ProjectFilesFetcher, ResourceRefused, report_pdf
+from visits.selectors import visit_detail
+
+DEMO_TITLE = "Studi Komparasi Pemerintah Kabupaten Buleleng ke Pemerintah Kota Malang"
+DEMO_AGENDA_TITLES = [
+    "Rombongan tiba dan mengisi daftar hadir",
+    "Pembukaan dan sambutan selamat datang Sekretaris Daerah",
+    "Sambutan Wakil Bupati Buleleng dan maksud kunjungan",
+    "Paparan Diskominfo: arah pembangunan kota, Ngalam Pinter dan SPBE, kehumasan",
+    "Diskusi dan tanya jawab",
+    "Penyerahan cendera mata dan foto bersama",
+    "Kunjungan ke ruang Ngalam Command Center",
+]
+DEMO_KEY_POINT_STARTS = [
+    "Sekretaris Daerah menguraikan kependudukan Kota Malang",
+    "Visi itu dijalankan lewat program unggulan",
+    "Program Ngalam Pinter dipadukan dengan kota cerdas",
+    "Malang memegang Tri Bina Cita",
+    "Ngalam Command Center menopang kota cerdas",
+    "Buleleng memilih Malang karena potensi daerah",
+    "Buleleng, kabupaten terluas di Bali",
+    "Buleleng ingin mempelajari cara Malang",
+    "Rombongan meninjau NCC",
+]
+IMG_TAG = '<img src="http://127.0.0.1:9/x.png">'
+LINK_TAG = '<link rel=stylesheet href="file:///etc/passwd">'
+
+
+def read_pdf(pdf: bytes) -> tuple[str, int]:
+    """The PDF's text with runs of whitespace made single spaces, and its number of pages."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    return " ".join(text.split()), len(reader.pages)
+
+
+def test_report_pdf_shows_the_visit(visit):
+    text, _pages = read_pdf(report_pdf(visit=visit, language="id"))
+
+    assert DEMO_TITLE in text
+    assert "PEMERINTAH KOTA MALANG" in text
+    assert [title for title in DEMO_AGENDA_TITLES if title not in text] == []
+    assert [start for start in DEMO_KEY_POINT_STARTS if start not in text] == []
+    assert "Tukar-menukar SOP publikasi Command Center" in text
+
+
+def test_report_pdf_indonesian_long_date(visit):
+    text, _pages = read_pdf(report_pdf(visit=visit, language="id"))
+
+    assert "Jumat, 25 April 2025" in text
+
+
+def test_report_pdf_english_long_date(visit):
+    text, _pages = read_pdf(report_pdf(visit=visit, language="en"))
+
+    assert "Friday, 25 April 2025" in text
+
+
+def test_report_pdf_default_language_is_indonesian(visit):
+    text, _pages = read_pdf(report_pdf(visit=visit))
+
+    assert "Jumat, 25 April 2025" in text
+
+
+def test_report_pdf_indonesian_page_footer(visit):
+    text, pages = read_pdf(report_pdf(visit=visit, language="id"))
+
+    assert f"Halaman 1 dari {pages}" in text
+
+
+def test_report_pdf_english_page_footer(visit):
+    text, pages = read_pdf(report_pdf(visit=visit, language="en"))
+
+    assert f"Page 1 of {pages}" in text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1:8000/",
+        "https://sambang.invalid/static/../../etc/passwd",
+        "https://sambang.invalid/media/../../../etc/passwd",
+    ],
+)
+def test_fetcher_refuses_outside_project_files(url):
+    with pytest.raises(ResourceRefused):
+        ProjectFilesFetcher().fetch(url)
+
+
+def test_fetcher_serves_report_css():
+    response = ProjectFilesFetcher().fetch("https://sambang.invalid/static/css/report.css")
+
+    assert response.content_type == "text/css"
+    assert response.read() == (settings.BASE_DIR / "static" / "css" / "report.css").read_bytes()
+
+
+def test_report_pdf_key_point_html_is_text_not_markup(demo_data, import_data, caplog):
+    demo_data["outcome"]["points"][0] = f"Tautan {IMG_TAG} dan {LINK_TAG} selesai."
+    visit = visit_detail().get(pk=import_data(demo_data).visit.pk)
+
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        text, _pages = read_pdf(report_pdf(visit=visit, language="id"))
+
+    # The line may wrap inside a URL ("file:///etc/ passwd"), so compare with all whitespace removed.
+    squeezed = "".join(text.split())
+    assert "".join(IMG_TAG.split()) in squeezed
+    assert "".join(LINK_TAG.split()) in squeezed
+    # WeasyPrint logs every image or stylesheet it failed to load; nothing was even tried.
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []

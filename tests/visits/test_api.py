@@ -1,0 +1,232 @@
+"""The REST API under /api/v1/visits/ and its OpenAPI schema, as a client sees them."""
+
+import io
+import json
+from email.utils import getaddresses
+
+import icalendar
+import pytest
+from django.core import mail
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import full_visit
+from visits.enums import VisitStatus
+
+DEMO_TITLE = "Studi Komparasi Pemerintah Kabupaten Buleleng ke Pemerintah Kota Malang"
+DEMO_AGENDA_TITLES = [
+    "Rombongan tiba dan mengisi daftar hadir",
+    "Pembukaan dan sambutan selamat datang Sekretaris Daerah",
+    "Sambutan Wakil Bupati Buleleng dan maksud kunjungan",
+    "Paparan Diskominfo: arah pembangunan kota, Ngalam Pinter dan SPBE, kehumasan",
+    "Diskusi dan tanya jawab",
+    "Penyerahan cendera mata dan foto bersama",
+    "Kunjungan ke ruang Ngalam Command Center",
+]
+# Host officials by precedence, then the delegation's leader, contact person and members.
+DEMO_RECIPIENTS = [
+    "sekda@malang.example.org",
+    "diskominfo@malang.example.org",
+    "perekonomian@malang.example.org",
+    "wabup@buleleng.example.org",
+    "prokopim@buleleng.example.org",
+    "kominfo@buleleng.example.org",
+    "ikp@buleleng.example.org",
+    "dokpim@buleleng.example.org",
+    "humas@buleleng.example.org",
+]
+
+
+def test_visit_list_shows_demo_visit(visit, api_client):
+    response = api_client.get("/api/v1/visits/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1
+    assert body["results"] == [
+        {
+            "id": visit.pk,
+            "uid": visit.uid,
+            "sequence": 0,
+            "title": DEMO_TITLE,
+            "kind": "studi_komparasi",
+            "status": "scheduled",
+            # TIME_ZONE is Asia/Jakarta, so DRF writes the WIB offset.
+            "start": "2025-04-25T09:00:00+07:00",
+            "end": "2025-04-25T11:30:00+07:00",
+            "timezone": "Asia/Jakarta",
+            "host": "Pemerintah Kota Malang",
+            "delegation": "Pemerintah Kabupaten Buleleng",
+            "delegation_region_code": "51.08",
+            "venue": "Ruang Sidang Balai Kota Malang",
+        }
+    ]
+
+
+def test_visit_detail_has_agenda_people_and_outcome(visit, api_client):
+    response = api_client.get(f"/api/v1/visits/{visit.pk}/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert [item["title"] for item in body["agenda"]] == DEMO_AGENDA_TITLES
+    assert [(o["name"], o["role"]) for o in body["officials"]] == [
+        ("Budi Santoso Contoh", "receiving_official"),
+        ("Dewi Contoh", "presenter"),
+        ("Agus Contoh", "resource_person"),
+    ]
+    assert [m["name"] for m in body["delegation"]["members"]] == [
+        "I Made Contoh",
+        "Gusti Ayu Contoh",
+        "Ketut Contoh",
+        "Wayan Contoh",
+    ]
+    assert len(body["key_points"]) == 9
+    assert [p["position"] for p in body["key_points"]] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert body["follow_ups"] == [
+        {
+            "position": 1,
+            "text": "Tukar-menukar SOP publikasi Command Center",
+            "owner_unit": "Diskominfo Kota Malang dan Kabupaten Buleleng",
+            "due_date": None,
+            "status": "open",
+        }
+    ]
+
+
+def test_visit_invitation_ics_without_trailing_slash_is_served(visit, api_client):
+    # api_urls.py promises "/visits/1/invitation.ics works as written".
+    response = api_client.get(f"/api/v1/visits/{visit.pk}/invitation.ics")
+
+    assert response.status_code == 200
+
+
+def test_visit_invitation_ics_is_a_request_calendar(visit, api_client):
+    response = api_client.get(reverse("visit-invitation-ics", kwargs={"pk": visit.pk}))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert str(calendar["METHOD"]) == "REQUEST"
+    assert [str(event["UID"]) for event in calendar.walk("VEVENT")] == [visit.uid]
+
+
+def test_visit_report_pdf_without_trailing_slash_is_served(visit, api_client):
+    response = api_client.get(f"/api/v1/visits/{visit.pk}/report.pdf")
+
+    assert response.status_code == 200
+
+
+def test_visit_report_pdf_is_a_pdf(visit, api_client):
+    response = api_client.get(reverse("visit-report-pdf", kwargs={"pk": visit.pk}))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_send_invitations_queues_one_mail_per_recipient(
+    visit, api_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post(f"/api/v1/visits/{visit.pk}/send-invitations/")
+
+    assert response.status_code == 202
+    assert response.json() == {"queued": 9, "already_invited": [], "sequence": 0}
+    assert len(mail.outbox) == 9
+    addresses = [address for _name, address in getaddresses([to for m in mail.outbox for to in m.to])]
+    assert sorted(addresses) == sorted(DEMO_RECIPIENTS)
+
+
+def test_send_invitations_twice_sends_nothing_new(visit, api_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        api_client.post(f"/api/v1/visits/{visit.pk}/send-invitations/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post(f"/api/v1/visits/{visit.pk}/send-invitations/")
+
+    assert response.status_code == 202
+    assert response.json() == {"queued": 0, "already_invited": DEMO_RECIPIENTS, "sequence": 0}
+    assert len(mail.outbox) == 9
+
+
+def test_send_invitations_cancelled_visit_conflicts(db, api_client, django_capture_on_commit_callbacks):
+    cancelled = full_visit(status=VisitStatus.CANCELLED)
+    api_client.cookies["django_language"] = "en"
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = api_client.post(f"/api/v1/visits/{cancelled.pk}/send-invitations/")
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "Invitations can only be sent for a scheduled visit; this visit is “Cancelled”."
+    }
+    assert callbacks == []
+    assert mail.outbox == []
+
+
+def test_visit_list_anonymous_forbidden(visit):
+    # SessionAuthentication comes first and sends no WWW-Authenticate challenge, so DRF answers 403.
+    response = APIClient().get("/api/v1/visits/")
+
+    assert response.status_code == 403
+
+
+def test_visit_list_non_staff_forbidden(visit, django_user_model):
+    user = django_user_model.objects.create_user(username="tamu", password="rahasia-123")
+    client = APIClient()
+    client.force_authenticate(user)
+
+    response = client.get("/api/v1/visits/")
+
+    assert response.status_code == 403
+
+
+def test_visit_list_token_authentication(visit, staff_user):
+    token = Token.objects.create(user=staff_user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    response = client.get("/api/v1/visits/")
+
+    assert response.status_code == 200
+    assert [v["uid"] for v in response.json()["results"]] == [visit.uid]
+
+
+def test_visit_list_filter_status_completed_excludes_scheduled(visit, api_client):
+    response = api_client.get("/api/v1/visits/", {"status": "completed"})
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+
+
+def test_visit_list_filter_region_of_delegation(visit, api_client):
+    response = api_client.get("/api/v1/visits/", {"region": "51.08"})
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+
+
+def test_schema_documents_visit_paths(db, api_client):
+    response = api_client.get("/api/schema/", {"format": "json"})
+
+    assert response.status_code == 200
+    schema = json.load(io.BytesIO(response.content))
+    assert sorted(schema["paths"]) == [
+        "/api/v1/visits/",
+        "/api/v1/visits/{id}/",
+        "/api/v1/visits/{id}/invitation.ics/",
+        "/api/v1/visits/{id}/report.pdf/",
+        "/api/v1/visits/{id}/send-invitations/",
+    ]
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_visit_list_query_count_constant(db, api_client, django_assert_num_queries, rows):
+    for _ in range(rows):
+        full_visit()
+
+    with django_assert_num_queries(2):  # the page count, the page with host, delegation and venue joined
+        response = api_client.get("/api/v1/visits/")
+
+    assert response.json()["count"] == rows
