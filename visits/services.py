@@ -451,9 +451,26 @@ def message_fail(*, message_id: int, error: str) -> None:
     )
 
 
-def visits_complete_finished(*, now: dt.datetime | None = None) -> int:
-    """Mark scheduled visits whose end has passed as *completed*; returns how many. Run by beat every 15 min."""
-    now = now or timezone.now()
-    return Visit.objects.filter(status=VisitStatus.SCHEDULED, end__lt=now).update(
-        status=VisitStatus.COMPLETED, updated_at=now
+STALE_AFTER = dt.timedelta(hours=1)
+
+
+def messages_requeue_stale(*, now: dt.datetime | None = None) -> int:
+    """Queue the sending task again for messages still *queued* an hour after their last change.
+
+    A task can be lost (a broker restarted without persistence, a worker host gone for good). Sending is
+    idempotent (``message_send`` claims the row under a lock), so queueing again can never send twice.
+    The hour is longer than the task's whole retry backoff (30 s × 2⁰…2⁵). Returns how many were queued.
+    Run by beat every 10 minutes.
+    """
+    from .tasks import send_message  # tasks import services; imported here to keep the graph one-way
+
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    ids = list(
+        Message.objects.filter(status=MessageStatus.QUEUED, updated_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
     )
+    for pk in ids:
+        Message.objects.filter(pk=pk, status=MessageStatus.QUEUED).update(updated_at=timezone.now())
+        send_message.delay(message_id=pk)
+    return len(ids)

@@ -36,7 +36,7 @@ def send_message(self, *, message_id: int) -> bool:
         return False
 
 
-@shared_task(name="visits.complete_finished")
-def complete_finished() -> int:
-    """Beat task: mark visits that have ended as completed."""
-    return services.visits_complete_finished()
+@shared_task(name="visits.requeue_stale_messages")
+def requeue_stale_messages() -> int:
+    """Beat task: queue again the messages whose sending task was lost."""
+    return services.messages_requeue_stale()

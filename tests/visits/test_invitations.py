@@ -1,5 +1,6 @@
 """Sending invitations: one e-mail per recipient, its MIME structure, both local times, exactly once."""
 
+import datetime as dt
 import email
 import email.policy
 import socket
@@ -7,6 +8,7 @@ from email.message import EmailMessage as ParsedMessage
 
 import icalendar
 import pytest
+import time_machine
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
 from django.core import mail
@@ -15,7 +17,7 @@ from django.db import transaction
 from config.mail import EmlFileBackend
 from visits.enums import MessageKind, MessageStatus, VisitStatus
 from visits.models import Message, Visit
-from visits.services import ServiceError, message_send, visit_invitations_send
+from visits.services import ServiceError, message_send, messages_requeue_stale, visit_invitations_send
 
 
 def parse(raw: bytes) -> ParsedMessage:
@@ -213,3 +215,21 @@ def test_eml_backend_writes_one_file_per_message(
 
 def test_eml_backend_sends_nothing_for_empty_list(tmp_path):
     assert EmlFileBackend(file_path=tmp_path).send_messages([]) == 0
+
+
+def test_stale_queued_message_is_queued_again_and_sent_once(visit, django_capture_on_commit_callbacks):
+    with (
+        time_machine.travel(dt.datetime(2025, 4, 15, 3, 0, tzinfo=dt.UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=False),
+    ):
+        visit_invitations_send(visit=visit)  # the tasks are lost: the callbacks never run
+
+    with time_machine.travel(dt.datetime(2025, 4, 15, 3, 59, tzinfo=dt.UTC), tick=False):
+        too_early = messages_requeue_stale()
+    with time_machine.travel(dt.datetime(2025, 4, 15, 4, 1, tzinfo=dt.UTC), tick=False):
+        requeued = messages_requeue_stale()
+        again = messages_requeue_stale()
+
+    assert (too_early, requeued, again) == (0, 9, 0)
+    assert len(mail.outbox) == 9
+    assert set(Message.objects.values_list("status", flat=True)) == {MessageStatus.SENT}
