@@ -34,7 +34,7 @@ class Delegation(TimestampedModel):
     class Meta:
         ordering = ["-request_letter_date", "institution__name"]
         verbose_name = _("delegation")
-        verbose_name_plural = _("delegation")
+        verbose_name_plural = _("delegations")
         constraints = [
             models.UniqueConstraint(
                 fields=["institution", "request_letter_number"], name="delegation_unique_request_letter"
@@ -63,7 +63,7 @@ class Member(models.Model):
     class Meta:
         ordering = ["delegation", "order", "pk"]
         verbose_name = _("delegation member")
-        verbose_name_plural = _("delegation member")
+        verbose_name_plural = _("delegation members")
         constraints = [
             models.UniqueConstraint(fields=["delegation", "name"], name="member_unique_name_per_delegation"),
         ]

@@ -20,7 +20,7 @@ class Outcome(TimestampedModel):
 
     class Meta:
         verbose_name = _("visit outcome")
-        verbose_name_plural = _("visit outcome")
+        verbose_name_plural = _("visit outcomes")
 
     def __str__(self) -> str:
         return str(self.visit)
@@ -36,7 +36,7 @@ class KeyPoint(models.Model):
     class Meta:
         ordering = ["visit", "position"]
         verbose_name = _("key point")
-        verbose_name_plural = _("key point")
+        verbose_name_plural = _("key points")
         constraints = [
             models.UniqueConstraint(fields=["visit", "position"], name="key_point_unique_position"),
         ]
@@ -60,7 +60,7 @@ class FollowUp(models.Model):
     class Meta:
         ordering = ["visit", "position"]
         verbose_name = _("follow-up")
-        verbose_name_plural = _("follow-up")
+        verbose_name_plural = _("follow-ups")
         constraints = [
             models.UniqueConstraint(fields=["visit", "position"], name="follow_up_unique_position"),
         ]

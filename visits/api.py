@@ -13,8 +13,14 @@ from rest_framework.response import Response
 from .enums import VisitKind, VisitStatus
 from .models import Visit
 from .selectors import visit_detail, visit_list
-from .serializers import InvitationBatchSerializer, VisitDetailSerializer, VisitListSerializer
-from .services import ServiceError, visit_invitations_send
+from .serializers import (
+    CancelSerializer,
+    InvitationBatchSerializer,
+    RescheduleSerializer,
+    VisitDetailSerializer,
+    VisitListSerializer,
+)
+from .services import ServiceError, visit_cancel, visit_invitations_send, visit_reschedule
 from .views import ics_response, pdf_response
 
 
@@ -106,9 +112,52 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
             batch = visit_invitations_send(visit=visit, by=request.user)
         except ServiceError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        body = {
-            "queued": len(batch.queued),
-            "already_invited": batch.already_invited,
-            "sequence": visit.sequence,
-        }
-        return Response(InvitationBatchSerializer(body).data, status=status.HTTP_202_ACCEPTED)
+        return Response(_batch_body(batch, visit), status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="Cancel the visit; everyone invited gets a cancellation (METHOD:CANCEL)",
+        request=CancelSerializer,
+        responses={
+            200: VisitDetailSerializer,
+            409: OpenApiResponse(description="Already completed or cancelled."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        visit = self.get_object()
+        serializer = CancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            visit_cancel(visit=visit, reason=serializer.validated_data["reason"], by=request.user)
+        except ServiceError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response(VisitDetailSerializer(self.get_queryset().get(pk=visit.pk)).data)
+
+    @extend_schema(
+        summary="Move the visit and its whole agenda to a new start; invitees get an update",
+        request=RescheduleSerializer,
+        responses={
+            200: VisitDetailSerializer,
+            409: OpenApiResponse(description="Not movable, or into the past."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, pk=None):
+        visit = self.get_object()
+        serializer = RescheduleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            visit_reschedule(visit=visit, start=serializer.validated_data["start"], by=request.user)
+        except ServiceError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response(VisitDetailSerializer(self.get_queryset().get(pk=visit.pk)).data)
+
+
+def _batch_body(batch, visit) -> dict:
+    body = {
+        "queued": len(batch.queued),
+        "already_invited": batch.already_invited,
+        "cancelled": [m.recipient_email for m in batch.cancelled],
+        "sequence": visit.sequence,
+    }
+    return InvitationBatchSerializer(body).data

@@ -12,8 +12,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
+from .enums import VisitStatus
 from .models import Visit
-from .selectors import invitation_recipients
+from .selectors import Recipient, invitation_recipients
 from .zones import zone_label
 
 PRODID = "-//Sambang//Sambang visit scheduler//ID"
@@ -65,14 +66,21 @@ def invitation_description(visit: Visit, language: str = "id") -> str:
 
 
 def invitation_calendar(
-    *, visit: Visit, method: str = "REQUEST", language: str = "id", now: dt.datetime | None = None
+    *,
+    visit: Visit,
+    method: str = "REQUEST",
+    language: str = "id",
+    now: dt.datetime | None = None,
+    attendees: list[Recipient] | None = None,
 ) -> Calendar:
-    """The visit's calendar object for an iTIP ``method`` (REQUEST by default).
+    """The visit's calendar object for an iTIP ``method``: REQUEST (default), CANCEL or PUBLISH.
 
     ``visit`` should come from ``selectors.visit_detail()`` (agenda, officials and members prefetched).
-    DTSTAMP is ``now`` (default: the current time) in UTC; DTSTART/DTEND carry the host's TZID; every
-    invited person is an ATTENDEE with CN, ROLE, PARTSTAT=NEEDS-ACTION and RSVP=TRUE (RFC 5546 §3.2.2);
-    the ORGANIZER is the host's protocol office; a DISPLAY VALARM fires ``SAMBANG_ALARM_MINUTES`` before.
+    DTSTAMP is ``now`` (default: the current time) in UTC; DTSTART/DTEND carry the host's TZID; each of
+    ``attendees`` (default: everyone invited) is an ATTENDEE with CN, ROLE, PARTSTAT=NEEDS-ACTION and
+    RSVP=TRUE (RFC 5546 §3.2.2); the ORGANIZER is the host's protocol office; a DISPLAY VALARM fires
+    ``SAMBANG_ALARM_MINUTES`` before. A CANCEL has STATUS:CANCELLED and no alarm (RFC 5546 §3.2.5);
+    PUBLISH (a feed or a download to import) has no ATTENDEE and no RSVP (§3.2.1).
     """
     tz = zoneinfo.ZoneInfo(visit.timezone)
     host = visit.host
@@ -93,14 +101,22 @@ def invitation_calendar(
     if location:
         event.add("location", location)
     event.add("description", invitation_description(visit, language))
-    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    cancelled = method == "CANCEL" or visit.status == VisitStatus.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     event.add("class", "PUBLIC")
 
     organizer = vCalAddress(f"mailto:{host.organizer_email}")
     organizer.params["cn"] = vText(host.organizer_name or host.name)
     event.add("organizer", organizer)
-    for person in invitation_recipients(visit=visit):
+    people = (
+        []
+        if method == "PUBLISH"
+        else attendees
+        if attendees is not None
+        else invitation_recipients(visit=visit)
+    )
+    for person in people:
         attendee = vCalAddress(f"mailto:{person.email}")
         attendee.params["cn"] = vText(person.name)
         attendee.params["cutype"] = vText("INDIVIDUAL")
@@ -109,7 +125,7 @@ def invitation_calendar(
         attendee.params["rsvp"] = vText("TRUE")
         event.add("attendee", attendee, encode=0)
 
-    if method != "CANCEL":
+    if not cancelled:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("trigger", -dt.timedelta(minutes=settings.SAMBANG_ALARM_MINUTES))

@@ -1,4 +1,4 @@
-"""Building the invitation e-mail (iMIP, RFC 6047) for one recipient.
+"""Building the e-mail of one outbox row (iMIP, RFC 6047): invitation, update, cancellation or reminder.
 
 Structure, as calendar clients expect it::
 
@@ -6,8 +6,10 @@ Structure, as calendar clients expect it::
       multipart/alternative
         text/plain                                   (the invitation, readable anywhere)
         text/html
-        text/calendar; method=REQUEST; charset=UTF-8 (what Outlook, Gmail and Apple Calendar act on)
+        text/calendar; method=REQUEST or CANCEL       (what Outlook, Gmail and Apple Calendar act on)
       application/ics; name=invite.ics               (the same calendar as a file)
+
+A reminder is the ``multipart/alternative`` of text and HTML alone.
 """
 
 import email.charset
@@ -22,11 +24,12 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .enums import MessageKind
-from .ical import agenda_lines, venue_location
+from .enums import MessageKind, VisitStatus
+from .ical import agenda_lines, calendar_bytes, invitation_calendar, venue_location
 from .models import Message, Visit
+from .selectors import Recipient
 from .zones import local_range, zone_label
 
 _QP_UTF8 = email.charset.Charset("utf-8")
@@ -43,13 +46,16 @@ def map_link(visit: Visit) -> str:
     return "https://www.openstreetmap.org/search?query=" + urllib.parse.quote(location)
 
 
-def invitation_context(*, message: Message, visit: Visit) -> dict:
-    """What the invitation templates show: both local times, the agenda in both zones, venue, contacts."""
+def message_context(*, message: Message, visit: Visit) -> dict:
+    """What the message templates show: both local times, the agenda in both zones, venue, contacts."""
     same_zone = zone_label(message.recipient_timezone, visit.start) == zone_label(visit.timezone, visit.start)
     return {
         "visit": visit,
+        "kind": message.kind,
         "recipient_name": message.recipient_name,
-        "is_update": message.kind == MessageKind.UPDATE,
+        "removed": message.kind == MessageKind.CANCEL and visit.status != VisitStatus.CANCELLED,
+        "reminder_days": message.reminder_minutes // (24 * 60),
+        "reminder_hours": message.reminder_minutes // 60,
         "host_time": local_range(visit.start, visit.end, visit.timezone, message.recipient_language),
         "recipient_time": None
         if same_zone
@@ -65,41 +71,79 @@ def invitation_context(*, message: Message, visit: Visit) -> dict:
     }
 
 
-def invitation_email(*, message: Message, visit: Visit, ics: bytes) -> EmailMessage:
-    """The e-mail for ``message`` carrying ``ics`` (an iTIP REQUEST): a Django ``EmailMessage`` ready to send.
+SUBJECT_PREFIXES = {
+    MessageKind.INVITE: gettext_lazy("Invitation"),
+    MessageKind.UPDATE: gettext_lazy("Schedule change"),
+    MessageKind.CANCEL: gettext_lazy("Cancelled"),
+    MessageKind.REMINDER: gettext_lazy("Reminder"),
+}
 
-    From is the host's organizer address (it must equal the ORGANIZER, RFC 6047 §3); the Message-ID is
-    fresh and is stored on the row once sent. Bodies are written in the recipient's language.
+
+def _calendar_for(message: Message, visit: Visit) -> tuple[str, bytes] | None:
+    """The iTIP method and calendar a message carries; None for a reminder (plain e-mail)."""
+    if message.kind == MessageKind.REMINDER:
+        return None
+    if message.kind == MessageKind.CANCEL:
+        # A whole visit cancelled names everyone; a person taken off gets a CANCEL naming only them.
+        attendees = None if visit.status == VisitStatus.CANCELLED else [recipient_of(message)]
+        calendar = invitation_calendar(
+            visit=visit, method="CANCEL", language=message.recipient_language, attendees=attendees
+        )
+        return "CANCEL", calendar_bytes(calendar)
+    calendar = invitation_calendar(visit=visit, method="REQUEST", language=message.recipient_language)
+    return "REQUEST", calendar_bytes(calendar)
+
+
+def message_email(*, message: Message, visit: Visit) -> EmailMessage:
+    """The e-mail for outbox row ``message``: a Django ``EmailMessage`` ready to send.
+
+    Invitations and updates carry an iTIP REQUEST, cancellations a CANCEL, both as the third part of
+    ``multipart/alternative`` (``text/calendar; method=…``) and again as ``invite.ics``; reminders are
+    text and HTML only. From is the host's organizer address, which is the ORGANIZER (RFC 6047 §3); the
+    Message-ID is fresh and is stored on the row once sent. Written in the recipient's language.
     """
-    method = "REQUEST"
     with translation.override(message.recipient_language):
-        context = invitation_context(message=message, visit=visit)
-        prefix = _("Schedule change") if context["is_update"] else _("Invitation")
-        subject = f"{prefix}: {visit.title} — {context['host_time']}"
-        text = render_to_string("visits/email/invitation.txt", context)
-        html = render_to_string("visits/email/invitation.html", context)
+        context = message_context(message=message, visit=visit)
+        subject = f"{SUBJECT_PREFIXES[message.kind]}: {visit.title} — {context['host_time']}"
+        text = render_to_string("visits/email/message.txt", context)
+        html = render_to_string("visits/email/message.html", context)
 
-    alternative = MIMEMultipart("alternative")
-    alternative.attach(MIMEText(text, "plain", _QP_UTF8))
-    alternative.attach(MIMEText(html, "html", _QP_UTF8))
-    calendar_part = MIMEText(ics.decode("utf-8"), "calendar", _B64_UTF8)
-    calendar_part.set_param("method", method)
-    alternative.attach(calendar_part)
-
-    attachment = MIMEBase("application", "ics", name="invite.ics")
-    attachment.set_payload(ics)
-    email.encoders.encode_base64(attachment)
-    attachment.add_header("Content-Disposition", "attachment", filename="invite.ics")
+    body = MIMEMultipart("alternative")
+    body.attach(MIMEText(text, "plain", _QP_UTF8))
+    body.attach(MIMEText(html, "html", _QP_UTF8))
+    attachment = None
+    calendar = _calendar_for(message, visit)
+    if calendar is not None:
+        method, ics = calendar
+        calendar_part = MIMEText(ics.decode("utf-8"), "calendar", _B64_UTF8)
+        calendar_part.set_param("method", method)
+        body.attach(calendar_part)
+        attachment = MIMEBase("application", "ics", name="invite.ics")
+        attachment.set_payload(ics)
+        email.encoders.encode_base64(attachment)
+        attachment.add_header("Content-Disposition", "attachment", filename="invite.ics")
 
     host = visit.host
-    sender = formataddr((host.organizer_name or host.name, host.organizer_email))
     result = EmailMessage(
         subject=subject,
         body="",
-        from_email=sender,
+        from_email=formataddr((host.organizer_name or host.name, host.organizer_email)),
         to=[formataddr((message.recipient_name, message.recipient_email))],
         headers={"Message-ID": make_msgid(domain=settings.SAMBANG_DOMAIN)},
     )
-    result.attach(alternative)
-    result.attach(attachment)
+    result.attach(body)
+    if attachment is not None:
+        result.attach(attachment)
     return result
+
+
+def recipient_of(message: Message) -> Recipient:
+    """The person a message is addressed to, as an ATTENDEE."""
+    return Recipient(
+        name=message.recipient_name,
+        email=message.recipient_email,
+        timezone=message.recipient_timezone,
+        language=message.recipient_language,
+        role="REQ-PARTICIPANT",
+        side="",
+    )

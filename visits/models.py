@@ -40,6 +40,31 @@ def validate_timezone(value: str) -> None:
         ) from exc
 
 
+# Reminders before a visit's start, in minutes: H-7, H-3, H-1 and two hours before.
+DEFAULT_REMINDER_MINUTES = [7 * 24 * 60, 3 * 24 * 60, 24 * 60, 120]
+
+
+MAX_REMINDER_MINUTES = 60 * 24 * 60  # 60 days, the reminder sweep's horizon
+
+
+def default_reminder_minutes() -> list[int]:
+    return list(DEFAULT_REMINDER_MINUTES)
+
+
+def validate_reminder_minutes(value) -> None:
+    """A list of at most 20 whole minute counts, each from 1 to 60 days."""
+    if (
+        not isinstance(value, list)
+        or len(value) > 20
+        or any(
+            isinstance(m, bool) or not isinstance(m, int) or not 0 < m <= MAX_REMINDER_MINUTES for m in value
+        )
+    ):
+        raise ValidationError(
+            _("Give reminders as a list of whole numbers of minutes before the start (at most 60 days).")
+        )
+
+
 class Region(TimestampedModel):
     """A province, regency or city, keyed by its Kemendagri code ("35.73"), or a foreign region."""
 
@@ -52,7 +77,7 @@ class Region(TimestampedModel):
     class Meta:
         ordering = ["code"]
         verbose_name = _("region")
-        verbose_name_plural = _("region")
+        verbose_name_plural = _("regions")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -79,11 +104,20 @@ class Institution(TimestampedModel):
     organizer_name = models.CharField(_("organizer name"), max_length=200, blank=True)
     organizer_position = models.CharField(_("organizer position"), max_length=300, blank=True)
     organizer_email = models.EmailField(_("organizer e-mail"), blank=True)
+    reminder_minutes = models.JSONField(
+        _("reminders (minutes before the start)"),
+        default=default_reminder_minutes,
+        blank=True,
+        validators=[validate_reminder_minutes],
+        help_text=_(
+            "For example [10080, 4320, 1440, 120]: H-7, H-3, H-1 and two hours before. Empty: no reminders."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("institution")
-        verbose_name_plural = _("institution")
+        verbose_name_plural = _("institutions")
 
     def __str__(self) -> str:
         return self.name
@@ -104,7 +138,7 @@ class Official(TimestampedModel):
     class Meta:
         ordering = ["institution", "precedence", "name"]
         verbose_name = _("official")
-        verbose_name_plural = _("official")
+        verbose_name_plural = _("officials")
         constraints = [
             models.UniqueConstraint(
                 fields=["institution", "name"], name="official_unique_name_per_institution"
@@ -132,7 +166,7 @@ class Venue(TimestampedModel):
     class Meta:
         ordering = ["institution", "name"]
         verbose_name = _("venue")
-        verbose_name_plural = _("venue")
+        verbose_name_plural = _("venues")
         constraints = [
             models.UniqueConstraint(fields=["institution", "name"], name="venue_unique_name_per_institution"),
             models.CheckConstraint(condition=Q(capacity__gt=0), name="venue_capacity_positive"),
@@ -187,18 +221,28 @@ class Visit(TimestampedModel):
         _("iCalendar UID"), max_length=255, unique=True, default=new_visit_uid, editable=False
     )
     sequence = models.PositiveIntegerField(_("iCalendar SEQUENCE"), default=0)
-    invitations_sent_at = models.DateTimeField(_("invitations sent"), null=True, blank=True)
+    invitations_sent_at = models.DateTimeField(_("invitations sent at"), null=True, blank=True)
+    reminder_minutes = models.JSONField(
+        _("reminders (minutes before the start)"),
+        null=True,
+        blank=True,
+        validators=[validate_reminder_minutes],
+        help_text=_("Empty: the host's reminders."),
+    )
+    cancellation_reason = models.TextField(_("cancellation reason"), blank=True)
 
     class Meta:
         ordering = ["-start"]
         verbose_name = _("visit")
-        verbose_name_plural = _("visit")
+        verbose_name_plural = _("visits")
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="visit_end_after_start"),
         ]
         indexes = [
             # The visit list and the "what is coming" views: a host's visits by start time.
             models.Index(fields=["host", "start"], name="visit_host_start_idx"),
+            # The reminder sweep: scheduled visits starting within the next week.
+            models.Index(fields=["status", "start"], name="visit_status_start_idx"),
         ]
 
     def __str__(self) -> str:
@@ -207,6 +251,12 @@ class Visit(TimestampedModel):
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def effective_reminder_minutes(self) -> list[int]:
+        """The visit's own reminders, or else its host's, largest first."""
+        minutes = self.reminder_minutes if self.reminder_minutes is not None else self.host.reminder_minutes
+        return sorted(set(minutes or []), reverse=True)
 
 
 class VisitOfficial(models.Model):
@@ -219,7 +269,7 @@ class VisitOfficial(models.Model):
     class Meta:
         ordering = ["official__precedence", "official__name"]
         verbose_name = _("visit official")
-        verbose_name_plural = _("visit official")
+        verbose_name_plural = _("visit officials")
         constraints = [
             models.UniqueConstraint(fields=["visit", "official"], name="visit_official_unique"),
         ]
@@ -257,7 +307,7 @@ class AgendaItem(models.Model):
     class Meta:
         ordering = ["start", "end", "pk"]
         verbose_name = _("agenda item")
-        verbose_name_plural = _("agenda item")
+        verbose_name_plural = _("agenda items")
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="agenda_item_end_after_start"),
         ]
@@ -299,11 +349,13 @@ class Message(TimestampedModel):
     last_error = models.TextField(_("last error"), blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Reminders only: how many minutes before the start this one is (0 for every other kind).
+    reminder_minutes = models.PositiveIntegerField(_("reminder (minutes before)"), default=0)
 
     class Meta:
         ordering = ["-created_at", "recipient_email"]
         verbose_name = _("message")
-        verbose_name_plural = _("message")
+        verbose_name_plural = _("messages")
         constraints = [
             models.UniqueConstraint(
                 fields=["visit", "kind", "sequence", "recipient_email"],

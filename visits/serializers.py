@@ -1,5 +1,6 @@
 """DRF serializers of visits."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from delegations.models import Delegation, Member
@@ -120,8 +121,30 @@ class VisitDetailSerializer(VisitListSerializer):
 
 
 class InvitationBatchSerializer(serializers.Serializer):
-    queued = serializers.IntegerField(help_text="messages queued now, one per recipient")
+    queued = serializers.IntegerField(help_text="invitations and updates queued now, one per recipient")
     already_invited = serializers.ListField(
-        child=serializers.EmailField(), help_text="skipped: invited at this SEQUENCE"
+        child=serializers.EmailField(), help_text="skipped: already invited at this SEQUENCE"
+    )
+    cancelled = serializers.ListField(
+        child=serializers.EmailField(), help_text="people no longer on the visit, sent a CANCEL now"
     )
     sequence = serializers.IntegerField()
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="sent to everyone who was invited")
+
+
+class RescheduleSerializer(serializers.Serializer):
+    start = serializers.DateTimeField(
+        help_text="the new start, ISO 8601 with its UTC offset (2025-05-02T09:00:00+07:00); the agenda moves with it"
+    )
+
+    def validate_start(self, value):
+        raw = str(self.initial_data.get("start", ""))
+        time_part = raw.partition("T")[2]
+        if not (time_part.endswith("Z") or "+" in time_part or "-" in time_part):
+            raise serializers.ValidationError(
+                _("Give the time with its UTC offset, e.g. 2025-05-02T09:00:00+07:00.")
+            )
+        return value

@@ -40,3 +40,9 @@ def send_message(self, *, message_id: int) -> bool:
 def requeue_stale_messages() -> int:
     """Beat task: queue again the messages whose sending task was lost."""
     return services.messages_requeue_stale()
+
+
+@shared_task(name="visits.queue_due_reminders")
+def queue_due_reminders() -> int:
+    """Beat task: queue the reminders whose time has come."""
+    return services.reminders_queue_due()

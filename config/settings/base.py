@@ -153,6 +153,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "visits-queue-due-reminders": {
+        "task": "visits.queue_due_reminders",
+        "schedule": 60,
+    },
     "visits-requeue-stale-messages": {
         "task": "visits.requeue_stale_messages",
         "schedule": 10 * 60,

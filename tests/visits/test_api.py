@@ -132,7 +132,7 @@ def test_send_invitations_queues_one_mail_per_recipient(
         response = api_client.post(f"/api/v1/visits/{visit.pk}/send-invitations/")
 
     assert response.status_code == 202
-    assert response.json() == {"queued": 9, "already_invited": [], "sequence": 0}
+    assert response.json() == {"queued": 9, "already_invited": [], "cancelled": [], "sequence": 0}
     assert len(mail.outbox) == 9
     addresses = [address for _name, address in getaddresses([to for m in mail.outbox for to in m.to])]
     assert sorted(addresses) == sorted(DEMO_RECIPIENTS)
@@ -146,7 +146,7 @@ def test_send_invitations_twice_sends_nothing_new(visit, api_client, django_capt
         response = api_client.post(f"/api/v1/visits/{visit.pk}/send-invitations/")
 
     assert response.status_code == 202
-    assert response.json() == {"queued": 0, "already_invited": DEMO_RECIPIENTS, "sequence": 0}
+    assert response.json() == {"queued": 0, "already_invited": DEMO_RECIPIENTS, "cancelled": [], "sequence": 0}
     assert len(mail.outbox) == 9
 
 
@@ -215,8 +215,10 @@ def test_schema_documents_visit_paths(db, api_client):
     assert sorted(schema["paths"]) == [
         "/api/v1/visits/",
         "/api/v1/visits/{id}/",
+        "/api/v1/visits/{id}/cancel/",
         "/api/v1/visits/{id}/invitation.ics/",
         "/api/v1/visits/{id}/report.pdf/",
+        "/api/v1/visits/{id}/reschedule/",
         "/api/v1/visits/{id}/send-invitations/",
     ]
 

@@ -1,31 +1,19 @@
-"""Everything that writes visits: import, invitations, sending and status housekeeping."""
+"""Importing a visit file: create or update a visit and everything around it, all or nothing."""
 
-import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delegations.models import Delegation, Member
 from reports.models import FollowUp, KeyPoint, Outcome
 
-from .enums import MessageKind, MessageStatus, VisitStatus
-from .ical import calendar_bytes, invitation_calendar
-from .importer import VisitFile, VisitFileError
-from .mail import invitation_email
-from .models import AgendaItem, Institution, Message, Official, Region, Venue, Visit, VisitOfficial
-from .selectors import invitation_recipients, visit_detail
+from ..importer import VisitFile, VisitFileError
+from ..models import AgendaItem, Institution, Official, Region, Venue, Visit, VisitOfficial
 
 logger = logging.getLogger(__name__)
-
-
-class ServiceError(Exception):
-    """A request that cannot be carried out as asked; ``str()`` is a message for the user."""
 
 
 @dataclass
@@ -332,145 +320,3 @@ def _sync_outcome(visit: Visit, data: VisitFile) -> bool:
         changed |= c
     deleted, _detail = visit.follow_ups.filter(position__gt=len(data.follow_ups)).delete()
     return changed or bool(deleted)
-
-
-@dataclass
-class InvitationBatch:
-    """What ``visit_invitations_send`` queued: new rows, and recipients skipped as already invited."""
-
-    queued: list[Message]
-    already_invited: list[str]
-
-
-SENDABLE_STATUSES = (VisitStatus.SCHEDULED,)
-
-
-def visit_invitations_send(*, visit: Visit, by=None) -> InvitationBatch:
-    """Queue one invitation e-mail per recipient of ``visit`` at its current SEQUENCE.
-
-    Creates a *queued* ``Message`` row per recipient who has no queued or sent invitation at this
-    SEQUENCE yet (a failed one is queued again), marks the visit as invited, and, once the transaction
-    commits, queues the Celery task ``visits.send_message`` for each row; a rollback queues nothing.
-    The invitation is an iTIP REQUEST (RFC 5546 §3.2.2); SEQUENCE 0 for the first one.
-
-    Raises ``ServiceError`` when the visit is not scheduled, has no organizer address, or nobody to invite.
-    """
-    from .tasks import send_message  # tasks import services; imported here to keep the graph one-way
-
-    if visit.status not in SENDABLE_STATUSES:
-        raise ServiceError(
-            _("Invitations can only be sent for a scheduled visit; this visit is “%(status)s”.")
-            % {"status": visit.get_status_display()}
-        )
-    if not visit.host.organizer_email:
-        raise ServiceError(_("The host has no organizer e-mail address to send invitations from."))
-    recipients = invitation_recipients(visit=visit)
-    if not recipients:
-        raise ServiceError(_("Nobody on this visit has an e-mail address to invite."))
-    kind = MessageKind.INVITE if visit.sequence == 0 else MessageKind.UPDATE
-    queued: list[Message] = []
-    already: list[str] = []
-    with transaction.atomic():
-        visit = Visit.objects.select_for_update().get(pk=visit.pk)
-        existing = {
-            m.recipient_email.lower(): m
-            for m in Message.objects.filter(visit=visit, kind=kind, sequence=visit.sequence)
-        }
-        for person in recipients:
-            message = existing.get(person.email.lower())
-            if message is not None and message.status != MessageStatus.FAILED:
-                already.append(person.email)
-                continue
-            if message is None:
-                message = Message(
-                    visit=visit, kind=kind, sequence=visit.sequence, recipient_email=person.email
-                )
-            message.recipient_name = person.name
-            message.recipient_timezone = person.timezone
-            message.recipient_language = person.language
-            message.status = MessageStatus.QUEUED
-            message.last_error = ""
-            message.save()
-            queued.append(message)
-        if queued:
-            visit.invitations_sent_at = timezone.now()
-            visit.save(update_fields=["invitations_sent_at", "updated_at"])
-            for message in queued:
-                transaction.on_commit(lambda pk=message.pk: send_message.delay(message_id=pk))
-    logger.info(
-        "visit %s: %d invitations queued, %d already invited, by %s", visit.pk, len(queued), len(already), by
-    )
-    return InvitationBatch(queued=queued, already_invited=already)
-
-
-def message_send(*, message_id: int) -> bool:
-    """Send one queued message, exactly once. Returns True if it was sent now, False if there was nothing to do.
-
-    The row is claimed inside a transaction that holds its lock (``SELECT … FOR UPDATE`` on PostgreSQL;
-    the database write lock on SQLite, whose transactions are IMMEDIATE) until the row says *sent*, so a
-    task that runs twice, or two workers, cannot both send it. If the worker dies before the commit, the
-    row is still *queued* and the redelivered task sends it. SMTP errors propagate (the task retries);
-    ``attempts`` and ``last_error`` record each failure.
-
-    Side effect: one e-mail through the configured mail backend.
-    """
-    try:
-        with transaction.atomic():
-            message = (
-                Message.objects.select_for_update().filter(pk=message_id, status=MessageStatus.QUEUED).first()
-            )
-            if message is None:
-                return False
-            visit = visit_detail().get(pk=message.visit_id)
-            email = invitation_email(
-                message=message, visit=visit, ics=calendar_bytes(invitation_calendar(visit=visit))
-            )
-            with get_connection() as connection:
-                connection.send_messages([email])
-            message.status = MessageStatus.SENT
-            message.sent_at = timezone.now()
-            message.message_id = email.extra_headers["Message-ID"]
-            message.attempts += 1
-            message.last_error = ""
-            message.save(
-                update_fields=["status", "sent_at", "message_id", "attempts", "last_error", "updated_at"]
-            )
-    except Exception as exc:
-        # The claim was rolled back; record the failed attempt so the outbox shows it.
-        Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED).update(
-            attempts=F("attempts") + 1, last_error=str(exc)[:2000], updated_at=timezone.now()
-        )
-        raise
-    return True
-
-
-def message_fail(*, message_id: int, error: str) -> None:
-    """Mark a message *failed* after its last retry, keeping the error for the outbox."""
-    Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED).update(
-        status=MessageStatus.FAILED, last_error=error[:2000], updated_at=timezone.now()
-    )
-
-
-STALE_AFTER = dt.timedelta(hours=1)
-
-
-def messages_requeue_stale(*, now: dt.datetime | None = None) -> int:
-    """Queue the sending task again for messages still *queued* an hour after their last change.
-
-    A task can be lost (a broker restarted without persistence, a worker host gone for good). Sending is
-    idempotent (``message_send`` claims the row under a lock), so queueing again can never send twice.
-    The hour is longer than the task's whole retry backoff (30 s × 2⁰…2⁵). Returns how many were queued.
-    Run by beat every 10 minutes.
-    """
-    from .tasks import send_message  # tasks import services; imported here to keep the graph one-way
-
-    cutoff = (now or timezone.now()) - STALE_AFTER
-    ids = list(
-        Message.objects.filter(status=MessageStatus.QUEUED, updated_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
-    )
-    for pk in ids:
-        Message.objects.filter(pk=pk, status=MessageStatus.QUEUED).update(updated_at=timezone.now())
-        send_message.delay(message_id=pk)
-    return len(ids)

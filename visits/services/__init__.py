@@ -1,0 +1,34 @@
+"""Everything that writes visits. One module per concern; import from here.
+
+- ``importing``: ``visit_import`` (visit files).
+- ``lifecycle``: ``visit_reschedule``, ``visit_cancel``.
+- ``messaging``: invitations, updates, cancellations and reminders through the outbox (``Message``).
+"""
+
+from .base import ServiceError
+from .importing import ImportResult, visit_import
+from .lifecycle import visit_cancel, visit_reschedule
+from .messaging import (
+    InvitationBatch,
+    message_fail,
+    message_send,
+    messages_requeue_stale,
+    reminders_queue_due,
+    visit_cancellations_queue,
+    visit_invitations_send,
+)
+
+__all__ = [
+    "ImportResult",
+    "InvitationBatch",
+    "ServiceError",
+    "message_fail",
+    "message_send",
+    "messages_requeue_stale",
+    "reminders_queue_due",
+    "visit_cancel",
+    "visit_cancellations_queue",
+    "visit_import",
+    "visit_invitations_send",
+    "visit_reschedule",
+]

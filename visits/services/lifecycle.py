@@ -1,0 +1,88 @@
+"""Changing a visit once it is booked: rescheduling and cancelling."""
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..enums import VisitStatus
+from ..models import AgendaItem, Message, Visit
+from .base import ServiceError
+from .messaging import InvitationBatch, visit_cancellations_queue, visit_invitations_send
+
+logger = logging.getLogger(__name__)
+
+
+def visit_reschedule(
+    *, visit: Visit, start: dt.datetime, by=None, now: dt.datetime | None = None
+) -> tuple[Visit, InvitationBatch | None]:
+    """Move ``visit`` and its whole agenda so that it starts at ``start`` (an aware datetime), same durations.
+
+    If invitations went out, the SEQUENCE grows by one (RFC 5545 §3.8.7.4) and updates are queued to
+    everyone at once (``visit_invitations_send``); older queued messages are superseded. Returns the visit
+    and the batch (None when nobody had been invited).
+
+    Raises ``ServiceError`` for a naive datetime, a start in the past, or a visit that is not
+    requested or scheduled. Conflicts with other bookings are not checked here yet.
+    """
+    if timezone.is_naive(start):
+        raise ServiceError(_("The new start must carry its time zone."))
+    now = now or timezone.now()
+    if start <= now:
+        raise ServiceError(_("A visit cannot be moved into the past."))
+    if visit.status not in (VisitStatus.REQUESTED, VisitStatus.SCHEDULED):
+        raise ServiceError(
+            _("Only a requested or scheduled visit can be moved; this visit is “%(status)s”.")
+            % {"status": visit.get_status_display()}
+        )
+    batch = None
+    with transaction.atomic():
+        visit = Visit.objects.select_for_update().select_related("host").get(pk=visit.pk)
+        delta = start - visit.start
+        if not delta:
+            return visit, None
+        AgendaItem.objects.filter(visit=visit).update(start=F("start") + delta, end=F("end") + delta)
+        visit.start += delta
+        visit.end += delta
+        fields = ["start", "end", "updated_at"]
+        invited = visit.invitations_sent_at is not None
+        if invited:
+            visit.sequence += 1
+            fields.append("sequence")
+        visit.save(update_fields=fields)
+        if invited and visit.status == VisitStatus.SCHEDULED:
+            batch = visit_invitations_send(visit=visit, by=by)
+    logger.info("visit %s moved by %s to SEQUENCE %s by %s", visit.pk, delta, visit.sequence, by)
+    return visit, batch
+
+
+def visit_cancel(*, visit: Visit, reason: str, by=None) -> list[Message]:
+    """Cancel ``visit``: status *cancelled*, the reason kept, and a CANCEL to everyone who was invited.
+
+    The SEQUENCE grows by one when invitations went out (RFC 5546 §3.2.5: the CANCEL must carry a
+    SEQUENCE at least that of the REQUEST it cancels, and clients act on a higher one); queued
+    invitations and reminders are superseded. Returns the CANCEL rows (queued on commit).
+
+    Raises ``ServiceError`` when the reason is empty or the visit is already completed or cancelled.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Give the reason for the cancellation; it is sent to the delegation."))
+    if visit.status not in (VisitStatus.REQUESTED, VisitStatus.SCHEDULED):
+        raise ServiceError(
+            _("Only a requested or scheduled visit can be cancelled; this visit is “%(status)s”.")
+            % {"status": visit.get_status_display()}
+        )
+    with transaction.atomic():
+        visit = Visit.objects.select_for_update().get(pk=visit.pk)
+        visit.status = VisitStatus.CANCELLED
+        visit.cancellation_reason = reason
+        if visit.invitations_sent_at is not None:
+            visit.sequence += 1
+        visit.save(update_fields=["status", "cancellation_reason", "sequence", "updated_at"])
+        cancels = visit_cancellations_queue(visit=visit)
+    logger.info("visit %s cancelled by %s: %d CANCELs queued", visit.pk, by, len(cancels))
+    return cancels
