@@ -358,7 +358,7 @@ class Message(TimestampedModel):
         verbose_name_plural = _("messages")
         constraints = [
             models.UniqueConstraint(
-                fields=["visit", "kind", "sequence", "recipient_email"],
+                fields=["visit", "kind", "sequence", "reminder_minutes", "recipient_email"],
                 name="message_once_per_recipient_and_sequence",
             ),
         ]

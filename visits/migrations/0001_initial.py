@@ -210,7 +210,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='message',
-            constraint=models.UniqueConstraint(fields=('visit', 'kind', 'sequence', 'recipient_email'), name='message_once_per_recipient_and_sequence'),
+            constraint=models.UniqueConstraint(fields=('visit', 'kind', 'sequence', 'reminder_minutes', 'recipient_email'), name='message_once_per_recipient_and_sequence'),
         ),
         migrations.AddIndex(
             model_name='agendaitem',
