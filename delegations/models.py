@@ -30,6 +30,11 @@ class Delegation(TimestampedModel):
     request_letter_number = models.CharField(_("request letter number"), max_length=120)
     request_letter_date = models.DateField(_("request letter date"))
     request_letter_file = models.FileField(_("request letter file"), upload_to="letters/", blank=True)
+    # The delegation page: a signed link carries this nonce; a new nonce revokes every older link.
+    page_nonce = models.CharField(max_length=32, blank=True, editable=False)
+    page_valid_days = models.PositiveSmallIntegerField(_("page valid for (days after the visit)"), default=7)
+    attendance_confirmed_at = models.DateTimeField(_("attendance confirmed at"), null=True, blank=True)
+    attendance_confirmed_by = models.CharField(_("attendance confirmed by"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-request_letter_date", "institution__name"]

@@ -73,7 +73,15 @@ class MessageKind(models.TextChoices):
 
 
 class MessageStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft (waiting for review)")
     QUEUED = "queued", _("Queued")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Not sent (superseded)")
+
+
+class FeedKind(models.TextChoices):
+    HOST = "host", _("All visits of the host")
+    OFFICIAL = "official", _("One official's visits")
+    VENUE = "venue", _("One venue's visits")
+    DELEGATION = "delegation", _("One delegation's visits")

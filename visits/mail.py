@@ -145,5 +145,6 @@ def recipient_of(message: Message) -> Recipient:
         timezone=message.recipient_timezone,
         language=message.recipient_language,
         role="REQ-PARTICIPANT",
-        side="",
+        side=message.recipient_side,
+        position=message.recipient_position,
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .enums import (
     AgendaKind,
+    FeedKind,
     InstitutionKind,
     MessageKind,
     MessageStatus,
@@ -104,6 +105,11 @@ class Institution(TimestampedModel):
     organizer_name = models.CharField(_("organizer name"), max_length=200, blank=True)
     organizer_position = models.CharField(_("organizer position"), max_length=300, blank=True)
     organizer_email = models.EmailField(_("organizer e-mail"), blank=True)
+    review_messages = models.BooleanField(
+        _("review messages before they are sent"),
+        default=False,
+        help_text=_("Invitations, updates and cancellations wait as drafts until staff send them."),
+    )
     reminder_minutes = models.JSONField(
         _("reminders (minutes before the start)"),
         default=default_reminder_minutes,
@@ -230,6 +236,11 @@ class Visit(TimestampedModel):
         help_text=_("Empty: the host's reminders."),
     )
     cancellation_reason = models.TextField(_("cancellation reason"), blank=True)
+    all_day = models.BooleanField(
+        _("send as all-day event"),
+        default=False,
+        help_text=_("Calendars show the visit's days as all-day events instead of its hours."),
+    )
 
     class Meta:
         ordering = ["-start"]
@@ -338,6 +349,9 @@ class Message(TimestampedModel):
     sequence = models.PositiveIntegerField(_("SEQUENCE"))
     recipient_name = models.CharField(_("recipient name"), max_length=200)
     recipient_email = models.EmailField(_("recipient e-mail"))
+    recipient_position = models.CharField(_("recipient position"), max_length=300, blank=True)
+    # "host" for the host's own officials, "guest" for the delegation: the wording differs.
+    recipient_side = models.CharField(_("recipient side"), max_length=10, default="guest")
     recipient_timezone = models.CharField(
         _("recipient time zone"), max_length=64, validators=[validate_timezone]
     )
@@ -369,3 +383,58 @@ class Message(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient_email} ({self.get_status_display()})"
+
+
+class CalendarFeed(TimestampedModel):
+    """A calendar subscription (webcal) of a host's visits, whole or for one official, venue or delegation.
+
+    Only a SHA-256 hash of the secret token is stored; the URL is shown once, when the feed is created.
+    A revoked feed answers 404.
+    """
+
+    host = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="calendar_feeds")
+    kind = models.CharField(_("kind"), max_length=20, choices=FeedKind.choices)
+    official = models.ForeignKey(
+        Official, on_delete=models.CASCADE, null=True, blank=True, related_name="feeds"
+    )
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, null=True, blank=True, related_name="feeds")
+    delegation = models.ForeignKey(
+        "delegations.Delegation", on_delete=models.CASCADE, null=True, blank=True, related_name="feeds"
+    )
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["host", "kind", "-created_at"]
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=FeedKind.HOST, official__isnull=True, venue__isnull=True, delegation__isnull=True)
+                    | Q(
+                        kind=FeedKind.OFFICIAL,
+                        official__isnull=False,
+                        venue__isnull=True,
+                        delegation__isnull=True,
+                    )
+                    | Q(
+                        kind=FeedKind.VENUE,
+                        official__isnull=True,
+                        venue__isnull=False,
+                        delegation__isnull=True,
+                    )
+                    | Q(
+                        kind=FeedKind.DELEGATION,
+                        official__isnull=True,
+                        venue__isnull=True,
+                        delegation__isnull=False,
+                    )
+                ),
+                name="calendar_feed_target_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or f"{self.get_kind_display()} ({self.host})"

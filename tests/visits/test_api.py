@@ -1,11 +1,13 @@
 """The REST API under /api/v1/visits/ and its OpenAPI schema, as a client sees them."""
 
+import datetime as dt
 import io
 import json
 from email.utils import getaddresses
 
 import icalendar
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
@@ -13,6 +15,7 @@ from rest_framework.test import APIClient
 
 from tests.factories import full_visit
 from visits.enums import VisitStatus
+from visits.models import Visit
 
 DEMO_TITLE = "Studi Komparasi Pemerintah Kabupaten Buleleng ke Pemerintah Kota Malang"
 DEMO_AGENDA_TITLES = [
@@ -146,20 +149,25 @@ def test_send_invitations_twice_sends_nothing_new(visit, api_client, django_capt
         response = api_client.post(f"/api/v1/visits/{visit.pk}/send-invitations/")
 
     assert response.status_code == 202
-    assert response.json() == {"queued": 0, "already_invited": DEMO_RECIPIENTS, "cancelled": [], "sequence": 0}
+    assert response.json() == {
+        "queued": 0,
+        "already_invited": DEMO_RECIPIENTS,
+        "cancelled": [],
+        "sequence": 0,
+    }
     assert len(mail.outbox) == 9
 
 
-def test_send_invitations_cancelled_visit_conflicts(db, api_client, django_capture_on_commit_callbacks):
-    cancelled = full_visit(status=VisitStatus.CANCELLED)
+def test_send_invitations_requested_visit_conflicts(db, api_client, django_capture_on_commit_callbacks):
+    requested = full_visit(status=VisitStatus.REQUESTED)
     api_client.cookies["django_language"] = "en"
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = api_client.post(f"/api/v1/visits/{cancelled.pk}/send-invitations/")
+        response = api_client.post(f"/api/v1/visits/{requested.pk}/send-invitations/")
 
     assert response.status_code == 409
     assert response.json() == {
-        "detail": "Invitations can only be sent for a scheduled visit; this visit is “Cancelled”."
+        "detail": "Invitations can only be sent for a scheduled visit; this visit is “Requested”."
     }
     assert callbacks == []
     assert mail.outbox == []
@@ -232,3 +240,38 @@ def test_visit_list_query_count_constant(db, api_client, django_assert_num_queri
         response = api_client.get("/api/v1/visits/")
 
     assert response.json()["count"] == rows
+
+
+def test_send_invitations_of_cancelled_visit_sends_the_cancellations(
+    visit, api_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        api_client.post(f"/api/v1/visits/{visit.pk}/send-invitations/")
+    Visit.objects.filter(pk=visit.pk).update(
+        status=VisitStatus.CANCELLED, sequence=1
+    )  # e.g. set in the admin
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = api_client.post(f"/api/v1/visits/{visit.pk}/send-invitations/")
+        second = api_client.post(f"/api/v1/visits/{visit.pk}/send-invitations/")
+
+    assert (first.status_code, len(first.json()["cancelled"]), len(second.json()["cancelled"])) == (202, 9, 0)
+    assert len(mail.outbox) == 9
+    assert {m.subject.split(":")[0] for m in mail.outbox} == {"Dibatalkan"}
+
+
+def test_cancel_and_reschedule_through_the_api(visit, api_client, django_capture_on_commit_callbacks):
+    with time_machine.travel(dt.datetime(2025, 4, 15, 2, 0, tzinfo=dt.UTC), tick=False):
+        naive = api_client.post(f"/api/v1/visits/{visit.pk}/reschedule/", {"start": "2025-05-02T09:00:00"})
+        moved = api_client.post(
+            f"/api/v1/visits/{visit.pk}/reschedule/", {"start": "2025-05-02T09:00:00+07:00"}
+        )
+        empty = api_client.post(f"/api/v1/visits/{visit.pk}/cancel/", {"reason": ""})
+        cancelled = api_client.post(f"/api/v1/visits/{visit.pk}/cancel/", {"reason": "Ditunda."})
+        again = api_client.post(f"/api/v1/visits/{visit.pk}/cancel/", {"reason": "Ditunda."})
+
+    assert (naive.status_code, moved.status_code, empty.status_code) == (400, 200, 400)
+    assert list(naive.json()) == ["start"]
+    assert moved.json()["start"] == "2025-05-02T09:00:00+07:00"
+    assert (cancelled.status_code, cancelled.json()["status"], again.status_code) == (200, "cancelled", 409)

@@ -131,13 +131,26 @@ def test_message_send_twice_sends_once(visit, django_capture_on_commit_callbacks
     assert len(mail.outbox) == 1
 
 
-def test_send_invitations_refused_for_cancelled_visit(visit):
-    Visit.objects.filter(pk=visit.pk).update(status=VisitStatus.CANCELLED)
+def test_send_invitations_refused_for_requested_visit(visit):
+    Visit.objects.filter(pk=visit.pk).update(status=VisitStatus.REQUESTED)
     visit.refresh_from_db()
 
     with pytest.raises(ServiceError):
         visit_invitations_send(visit=visit)
 
+    assert Message.objects.count() == 0
+
+
+def test_send_invitations_for_cancelled_visit_never_invited_sends_nothing(
+    visit, django_capture_on_commit_callbacks
+):
+    Visit.objects.filter(pk=visit.pk).update(status=VisitStatus.CANCELLED)
+    visit.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = visit_invitations_send(visit=visit)
+
+    assert (batch.queued, batch.cancelled) == ([], [])
     assert Message.objects.count() == 0
 
 

@@ -71,7 +71,9 @@ def calendars_for(handler, address: str) -> list[tuple[str, bytes]]:
     return found
 
 
-def test_invite_reschedule_twice_then_cancel_read_by_two_parsers(visit, smtp, django_capture_on_commit_callbacks):
+def test_invite_reschedule_twice_then_cancel_read_by_two_parsers(
+    visit, smtp, django_capture_on_commit_callbacks
+):
     steps = [
         lambda: visit_invitations_send(visit=visit),
         lambda: visit_reschedule(visit=visit, start=dt.datetime(2025, 4, 29, 9, 0, tzinfo=WIB)),
@@ -163,7 +165,9 @@ def test_member_taken_off_gets_cancel_naming_only_them(visit, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         visit_invitations_send(visit=visit)
     Member.objects.filter(email="humas@buleleng.example.org").delete()
-    Member.objects.create(delegation=visit.delegation, name="Komang Baru", email="baru@buleleng.example.org", order=9)
+    Member.objects.create(
+        delegation=visit.delegation, name="Komang Baru", email="baru@buleleng.example.org", order=9
+    )
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -193,7 +197,9 @@ def test_queued_invitation_superseded_by_reschedule_is_not_sent(visit, django_ca
             visit_reschedule(visit=visit, start=dt.datetime(2025, 4, 29, 9, 0, tzinfo=WIB))
 
     assert len(mail.outbox) == 9
-    assert set(Message.objects.filter(sequence=0).values_list("status", flat=True)) == {MessageStatus.CANCELLED}
+    assert set(Message.objects.filter(sequence=0).values_list("status", flat=True)) == {
+        MessageStatus.CANCELLED
+    }
     assert set(Message.objects.filter(sequence=1).values_list("status", "kind")) == {
         (MessageStatus.SENT, MessageKind.INVITE)
     }
@@ -220,9 +226,19 @@ def test_reminders_go_out_once_at_each_due_time(visit, django_capture_on_commit_
         with time_machine.travel(moment, tick=False), django_capture_on_commit_callbacks(execute=True):
             runs[label] = reminders_queue_due()
 
-    assert runs == {"H-7 not yet": 0, "H-7": 9, "H-7 again": 0, "H-3": 9, "H-1": 9, "2 hours": 9, "started": 0}
+    assert runs == {
+        "H-7 not yet": 0,
+        "H-7": 9,
+        "H-7 again": 0,
+        "H-3": 9,
+        "H-1": 9,
+        "2 hours": 9,
+        "started": 0,
+    }
     assert len(mail.outbox) == 36
-    assert sorted(set(Message.objects.filter(kind=MessageKind.REMINDER).values_list("reminder_minutes", flat=True))) == [
+    assert sorted(
+        set(Message.objects.filter(kind=MessageKind.REMINDER).values_list("reminder_minutes", flat=True))
+    ) == [
         120,
         1440,
         4320,
@@ -243,12 +259,16 @@ def test_reminders_go_out_once_at_each_due_time(visit, django_capture_on_commit_
 def test_missed_reminders_are_not_sent_late(visit, django_capture_on_commit_callbacks):
     _invite(visit, django_capture_on_commit_callbacks)
 
-    with time_machine.travel(dt.datetime(2025, 4, 24, 10, 0, tzinfo=WIB), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            created = reminders_queue_due()
+    with (
+        time_machine.travel(dt.datetime(2025, 4, 24, 10, 0, tzinfo=WIB), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        created = reminders_queue_due()
 
     assert created == 9
-    assert set(Message.objects.filter(kind=MessageKind.REMINDER).values_list("reminder_minutes", flat=True)) == {1440}
+    assert set(
+        Message.objects.filter(kind=MessageKind.REMINDER).values_list("reminder_minutes", flat=True)
+    ) == {1440}
 
 
 def test_two_reminder_runs_at_once_send_one_mail_each(visit, django_capture_on_commit_callbacks):
@@ -265,7 +285,9 @@ def test_two_reminder_runs_at_once_send_one_mail_each(visit, django_capture_on_c
     assert len(mail.outbox) == 9
 
 
-def test_reminders_of_cancelled_or_moved_visit_never_go_at_the_old_time(visit, django_capture_on_commit_callbacks):
+def test_reminders_of_cancelled_or_moved_visit_never_go_at_the_old_time(
+    visit, django_capture_on_commit_callbacks
+):
     _invite(visit, django_capture_on_commit_callbacks)
     with time_machine.travel(dt.datetime(2025, 4, 18, 9, 0, tzinfo=WIB), tick=False):
         with django_capture_on_commit_callbacks(execute=False) as pending:
@@ -296,8 +318,10 @@ def test_visit_own_reminders_override_the_host(visit, django_capture_on_commit_c
 
     with time_machine.travel(dt.datetime(2025, 4, 18, 9, 0, tzinfo=WIB), tick=False):
         early = reminders_queue_due()
-    with time_machine.travel(dt.datetime(2025, 4, 25, 8, 30, tzinfo=WIB), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            due = reminders_queue_due()
+    with (
+        time_machine.travel(dt.datetime(2025, 4, 25, 8, 30, tzinfo=WIB), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        due = reminders_queue_due()
 
     assert (early, due) == (0, 9)

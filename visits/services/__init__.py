@@ -15,6 +15,7 @@ from .messaging import (
     messages_requeue_stale,
     reminders_queue_due,
     visit_cancellations_queue,
+    visit_drafts_send,
     visit_invitations_send,
 )
 
@@ -28,6 +29,7 @@ __all__ = [
     "reminders_queue_due",
     "visit_cancel",
     "visit_cancellations_queue",
+    "visit_drafts_send",
     "visit_import",
     "visit_invitations_send",
     "visit_reschedule",

@@ -48,13 +48,15 @@ def _queue_on_commit(messages: list[Message]) -> None:
     from ..tasks import send_message  # tasks import services; imported here to keep the graph one-way
 
     for message in messages:
-        transaction.on_commit(lambda pk=message.pk: send_message.delay(message_id=pk))
+        if message.status == MessageStatus.QUEUED:
+            transaction.on_commit(lambda pk=message.pk: send_message.delay(message_id=pk))
 
 
 def _queue_row(
     visit: Visit, kind: str, person: Recipient, *, sequence: int, reminder_minutes: int = 0
 ) -> Message:
-    """Create a queued row, or queue again a failed one with the same key; returns it."""
+    """Create a queued row (a draft when the host reviews messages), or queue a failed one again; returns it."""
+    draft = visit.host.review_messages and kind != MessageKind.REMINDER
     message, _created = Message.objects.update_or_create(
         visit=visit,
         kind=kind,
@@ -63,9 +65,11 @@ def _queue_row(
         recipient_email=person.email,
         defaults={
             "recipient_name": person.name,
+            "recipient_position": person.position,
+            "recipient_side": person.side,
             "recipient_timezone": person.timezone,
             "recipient_language": person.language,
-            "status": MessageStatus.QUEUED,
+            "status": MessageStatus.DRAFT if draft else MessageStatus.QUEUED,
             "last_error": "",
         },
     )
@@ -83,8 +87,10 @@ def _last_sent_requests(visit: Visit) -> dict[str, Message]:
 
 
 def _supersede_queued(visit: Visit, *, kinds, before_sequence: int | None = None, reason: str) -> int:
-    """Mark queued rows of ``kinds`` (older than ``before_sequence`` if given) as not to be sent."""
-    rows = Message.objects.filter(visit=visit, kind__in=kinds, status=MessageStatus.QUEUED)
+    """Mark queued or draft rows of ``kinds`` (older than ``before_sequence`` if given) as not to be sent."""
+    rows = Message.objects.filter(
+        visit=visit, kind__in=kinds, status__in=(MessageStatus.QUEUED, MessageStatus.DRAFT)
+    )
     if before_sequence is not None:
         rows = rows.filter(sequence__lt=before_sequence)
     return rows.update(status=MessageStatus.CANCELLED, last_error=reason, updated_at=timezone.now())
@@ -102,6 +108,12 @@ def visit_invitations_send(*, visit: Visit, by=None) -> InvitationBatch:
     Raises ``ServiceError`` when the visit is not scheduled, the host has no organizer address, or
     nobody has an e-mail address.
     """
+    if visit.status == VisitStatus.CANCELLED:
+        with transaction.atomic():
+            visit = Visit.objects.select_for_update().select_related("host").get(pk=visit.pk)
+            return InvitationBatch(
+                queued=[], already_invited=[], cancelled=visit_cancellations_queue(visit=visit)
+            )
     if visit.status != VisitStatus.SCHEDULED:
         raise ServiceError(
             _("Invitations can only be sent for a scheduled visit; this visit is “%(status)s”.")
@@ -117,7 +129,7 @@ def visit_invitations_send(*, visit: Visit, by=None) -> InvitationBatch:
     already: list[str] = []
     cancelled: list[Message] = []
     with transaction.atomic():
-        visit = Visit.objects.select_for_update().get(pk=visit.pk)
+        visit = Visit.objects.select_for_update().select_related("host").get(pk=visit.pk)
         sent = _last_sent_requests(visit)
         current = {
             m.recipient_email.lower(): m
@@ -132,7 +144,11 @@ def visit_invitations_send(*, visit: Visit, by=None) -> InvitationBatch:
         for person in recipients:
             key = person.email.lower()
             existing = current.get(key)
-            if existing is not None and existing.status in (MessageStatus.QUEUED, MessageStatus.SENT):
+            if existing is not None and existing.status in (
+                MessageStatus.DRAFT,
+                MessageStatus.QUEUED,
+                MessageStatus.SENT,
+            ):
                 already.append(person.email)
                 continue
             kind = (
@@ -171,19 +187,26 @@ def visit_invitations_send(*, visit: Visit, by=None) -> InvitationBatch:
 
 
 def visit_cancellations_queue(*, visit: Visit) -> list[Message]:
-    """Queue a CANCEL (at the visit's current SEQUENCE) to everyone who received a REQUEST of ``visit``.
+    """Queue a CANCEL (at the visit's current SEQUENCE) to everyone who received a REQUEST of ``visit``
+    and has not been sent this CANCEL yet (a failed one is queued again).
 
-    Call inside the transaction that cancels the visit; the caller has raised the SEQUENCE. Queued
-    REQUESTs and reminders that have not gone out are superseded. Returns the CANCEL rows.
+    Call inside the transaction that cancels the visit (the caller raised the SEQUENCE), or again later to
+    retry. Queued REQUESTs and reminders that have not gone out are superseded. Returns the new CANCEL rows.
     """
     _supersede_queued(
         visit,
         kinds=(*REQUEST_KINDS, MessageKind.REMINDER),
         reason=_("The visit was cancelled."),
     )
+    told = set(
+        Message.objects.filter(visit=visit, kind=MessageKind.CANCEL, sequence=visit.sequence)
+        .exclude(status=MessageStatus.FAILED)
+        .values_list("recipient_email", flat=True)
+    )
     cancels = [
         _queue_row(visit, MessageKind.CANCEL, recipient_of(last), sequence=visit.sequence)
         for last in _last_sent_requests(visit).values()
+        if last.recipient_email not in told
     ]
     _queue_on_commit(cancels)
     return cancels
@@ -342,3 +365,18 @@ def reminders_queue_due(*, now: dt.datetime | None = None) -> int:
             _queue_on_commit(fresh)
             created += len(rows)
     return created
+
+
+def visit_drafts_send(*, visit: Visit, by=None) -> list[Message]:
+    """Send the drafts of ``visit`` that staff reviewed: *draft* rows become *queued* and their tasks are
+    queued on commit. Drafts that a newer SEQUENCE made untrue were superseded already. Returns the rows."""
+    with transaction.atomic():
+        rows = list(Message.objects.select_for_update().filter(visit=visit, status=MessageStatus.DRAFT))
+        Message.objects.filter(pk__in=[m.pk for m in rows]).update(
+            status=MessageStatus.QUEUED, updated_at=timezone.now()
+        )
+        for row in rows:
+            row.status = MessageStatus.QUEUED
+        _queue_on_commit(rows)
+    logger.info("visit %s: %d drafts released by %s", visit.pk, len(rows), by)
+    return rows
