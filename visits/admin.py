@@ -1,10 +1,26 @@
 """Django admin for the host side of visits: list columns, filters, search, inlines."""
 
-from django.contrib import admin
+import zoneinfo
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reports.models import FollowUp, KeyPoint, Outcome
 
-from .models import AgendaItem, Institution, Message, Official, Region, Venue, Visit, VisitOfficial
+from .models import (
+    AgendaItem,
+    CalendarFeed,
+    Institution,
+    Message,
+    Official,
+    Region,
+    Venue,
+    Visit,
+    VisitOfficial,
+)
+from .services import schedule_signature, visit_changes_record
 
 
 @admin.register(Region)
@@ -109,6 +125,32 @@ class VisitAdmin(admin.ModelAdmin):
         MessageInline,
     ]
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Show and read the visit's times in its own zone (a WITA visit is edited in WITA, not WIB)."""
+        visit = self.get_object(request, object_id) if object_id else None
+        zone = visit.timezone if visit is not None else settings.TIME_ZONE
+        extra_context = {**(extra_context or {}), "subtitle": _("Times are in %(zone)s.") % {"zone": zone}}
+        with timezone.override(zoneinfo.ZoneInfo(zone)):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        request._visit_before = schedule_signature(Visit.objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "_visit_before", None)
+        if before is not None and visit_changes_record(visit=form.instance, before=before, by=request.user):
+            self.message_user(
+                request,
+                _(
+                    "The schedule changed after the invitations went out: the invitation is now version "
+                    "%(sequence)s. Press “Send invitations” on the visit page to send the update."
+                )
+                % {"sequence": form.instance.sequence},
+                messages.WARNING,
+            )
+
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
@@ -120,3 +162,11 @@ class MessageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "host", "created_at", "revoked_at"]
+    list_filter = ["kind", "host"]
+    readonly_fields = ["token_hash", "created_at", "updated_at"]
+    list_select_related = ["host"]

@@ -134,6 +134,9 @@ def invitation_calendar(
 
     calendar.add_component(event)
     calendar.add_missing_timezones()
+    for zone in calendar.timezones:
+        # icalendar notes in English that the rules cover 1970–2038; calendar clients show no use for it.
+        zone.pop("COMMENT", None)
     return calendar
 
 

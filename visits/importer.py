@@ -67,8 +67,8 @@ class VenueData:
 @dataclass
 class AgendaItemData:
     path: str
-    start: dt.datetime
-    end: dt.datetime
+    start: dt.datetime | None
+    end: dt.datetime | None
     kind: str
     title: str
     venue: str = ""
@@ -470,9 +470,10 @@ class _Reader:
             for i, raw_item in enumerate(self.sequence(visit, "agenda", "visit"))
             if (item := self.agenda_item(raw_item, f"visit.agenda[{i}]", first_day, last_day, tz)) is not None
         ]
-        start, end = self.window(visit, first_day, last_day, tz, agenda)
+        timed = [item for item in agenda if item.start and item.end]
+        start, end = self.window(visit, first_day, last_day, tz, timed)
         if start and end:
-            for item in agenda:
+            for item in timed:
                 earliest = start - ARRIVAL_LEAD if item.kind == AgendaKind.ARRIVAL else start
                 if item.start < earliest or item.end > end:
                     self.problem(
@@ -569,17 +570,17 @@ class _Reader:
         title = self.text(data, "title", path)
         if data.get("venue") and data.get("site"):
             self.problem(path, _("give either a venue or a site, not both"))
-        if not (day and start_time and end_time and tz):
-            return None
-        start = dt.datetime.combine(day, start_time, tzinfo=tz)
-        end = dt.datetime.combine(day, end_time, tzinfo=tz)
-        if end <= start:
+        start = end = None
+        if start_time and end_time and end_time <= start_time:
             self.problem(
                 f"{path}.end",
                 _("%(end)s is not after the start %(start)s")
                 % {"end": end_time.strftime("%H:%M"), "start": start_time.strftime("%H:%M")},
             )
-            return None
+        elif day and start_time and end_time and tz:
+            start = dt.datetime.combine(day, start_time, tzinfo=tz)
+            end = dt.datetime.combine(day, end_time, tzinfo=tz)
+        # Returned even when its times are wrong, so its venue and people are checked too.
         return AgendaItemData(
             path=path,
             start=start,

@@ -1,5 +1,8 @@
 """DRF serializers of visits."""
 
+import datetime as dt
+import zoneinfo
+
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -7,6 +10,16 @@ from delegations.models import Delegation, Member
 from reports.models import FollowUp, KeyPoint
 
 from .models import AgendaItem, Visit, VisitOfficial
+
+
+def in_visit_zone(data: dict, zone: str) -> dict:
+    """Rewrite ``start``/``end`` of a serialized row in the visit's own zone: a WIT visit reads
+    ``09:00:00+09:00``, not ``07:00:00+07:00`` (the same instant, as its host writes it)."""
+    tz = zoneinfo.ZoneInfo(zone)
+    for key in ("start", "end"):
+        if data.get(key):
+            data[key] = dt.datetime.fromisoformat(data[key]).astimezone(tz).isoformat()
+    return data
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -59,6 +72,9 @@ class AgendaItemSerializer(serializers.ModelSerializer):
     venue = serializers.CharField(source="venue.name", default=None)
     speaker = serializers.CharField(source="speaker_name")
 
+    def to_representation(self, instance):
+        return in_visit_zone(super().to_representation(instance), instance.visit.timezone)
+
     class Meta:
         model = AgendaItem
         fields = ["id", "start", "end", "kind", "title", "venue", "speaker"]
@@ -78,6 +94,10 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
 class VisitListSerializer(serializers.ModelSerializer):
     host = serializers.CharField(source="host.name")
+
+    def to_representation(self, instance):
+        return in_visit_zone(super().to_representation(instance), instance.timezone)
+
     delegation = serializers.CharField(source="delegation.institution.name")
     delegation_region_code = serializers.CharField(source="delegation.institution.region.code")
     venue = serializers.CharField(source="venue.name", default=None)

@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import json
+import zoneinfo
 from email.utils import getaddresses
 
 import icalendar
@@ -275,3 +276,18 @@ def test_cancel_and_reschedule_through_the_api(visit, api_client, django_capture
     assert list(naive.json()) == ["start"]
     assert moved.json()["start"] == "2025-05-02T09:00:00+07:00"
     assert (cancelled.status_code, cancelled.json()["status"], again.status_code) == (200, "cancelled", 409)
+
+
+def test_visit_times_are_written_in_the_visit_zone(db, api_client):
+    wit = zoneinfo.ZoneInfo("Asia/Jayapura")
+    visit = full_visit(
+        timezone="Asia/Jayapura",
+        start=dt.datetime(2026, 12, 10, 9, 0, tzinfo=wit),
+        end=dt.datetime(2026, 12, 10, 15, 30, tzinfo=wit),
+    )
+
+    listed = api_client.get("/api/v1/visits/").json()["results"][0]
+    detail = api_client.get(f"/api/v1/visits/{visit.pk}/").json()
+
+    assert (listed["start"], listed["end"]) == ("2026-12-10T09:00:00+09:00", "2026-12-10T15:30:00+09:00")
+    assert detail["agenda"][0]["start"] == "2026-12-10T09:00:00+09:00"

@@ -394,3 +394,20 @@ def test_import_messages_are_indonesian_by_default(db, demo_data):
         parse_visit_data(demo_data)
 
     assert caught.value.problems == [("visit.title", "belum diisi")]
+
+
+def test_import_reports_every_problem_at_once(db, demo_data):
+    demo_data["host"]["region"]["timezone"] = "Asia/Medan"
+    demo_data["visit"]["agenda"][3].update(start="10:30", end="10:15")
+    demo_data["visit"]["agenda"][6]["site"] = "Danau Toba"
+    demo_data["visit"]["agenda"][1]["start"] = 615
+
+    with pytest.raises(VisitFileError) as caught:
+        parse_visit_data(demo_data)
+
+    assert [path for path, _message in caught.value.problems] == [
+        "host.region.timezone",
+        "visit.agenda[1].start",
+        "visit.agenda[3].end",
+        "visit.agenda[6]",
+    ]

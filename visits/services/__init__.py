@@ -7,7 +7,7 @@
 
 from .base import ServiceError
 from .importing import ImportResult, visit_import
-from .lifecycle import visit_cancel, visit_reschedule
+from .lifecycle import schedule_signature, visit_cancel, visit_changes_record, visit_reschedule
 from .messaging import (
     InvitationBatch,
     message_fail,
@@ -27,7 +27,9 @@ __all__ = [
     "message_send",
     "messages_requeue_stale",
     "reminders_queue_due",
+    "schedule_signature",
     "visit_cancel",
+    "visit_changes_record",
     "visit_cancellations_queue",
     "visit_drafts_send",
     "visit_import",

@@ -12,6 +12,7 @@ from reports.models import FollowUp, KeyPoint, Outcome
 
 from ..importer import VisitFile, VisitFileError
 from ..models import AgendaItem, Institution, Official, Region, Venue, Visit, VisitOfficial
+from .lifecycle import schedule_signature, visit_changes_record
 
 logger = logging.getLogger(__name__)
 
@@ -61,15 +62,6 @@ def _upsert(
     if changed:
         _save(obj, path, exclude=exclude)
     return obj, changed
-
-
-def _schedule_signature(visit: Visit) -> tuple:
-    """What an invitation shows: a change here means attendees must get an update (a higher SEQUENCE)."""
-    items = tuple(
-        (i.start, i.end, i.title, i.venue_id, i.official_id, i.guest_speaker)
-        for i in visit.agenda_items.order_by("start", "end", "pk")
-    )
-    return (visit.title, visit.start, visit.end, visit.venue_id, visit.status, items)
 
 
 def visit_import(*, data: VisitFile, by=None) -> ImportResult:
@@ -191,7 +183,7 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
 
         visit = Visit.objects.filter(host=host, delegation=delegation).first()
         created = visit is None
-        before = None if created else _schedule_signature(visit)
+        before = None if created else schedule_signature(visit)
         visit, c = _upsert(
             Visit,
             {"host": host, "delegation": delegation},
@@ -213,12 +205,8 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
         changed |= _sync_agenda(visit, data, officials, venues)
         changed |= _sync_outcome(visit, data)
 
-        bumped = False
-        if before is not None and visit.invitations_sent_at and _schedule_signature(visit) != before:
-            visit.sequence += 1
-            visit.save(update_fields=["sequence", "updated_at"])
-            bumped = True
-    logger.info("visit %s imported (created=%s, changed=%s) by %s", visit.pk, created, changed, by)
+        bumped = before is not None and visit_changes_record(visit=visit, before=before, by=by)
+    logger.debug("visit %s imported (created=%s, changed=%s) by %s", visit.pk, created, changed, by)
     return ImportResult(
         visit=visit, created=created, changed=changed, sequence_bumped=bumped, warnings=data.warnings
     )

@@ -16,6 +16,30 @@ from .messaging import InvitationBatch, visit_cancellations_queue, visit_invitat
 logger = logging.getLogger(__name__)
 
 
+def schedule_signature(visit: Visit) -> tuple:
+    """What an invitation shows (title, times, venue, status, agenda, attendees' roles): when this differs
+    after an edit, invitees must get an update with a higher SEQUENCE (RFC 5545 §3.8.7.4)."""
+    items = tuple(
+        (i.start, i.end, i.title, i.venue_id, i.official_id, i.guest_speaker)
+        for i in AgendaItem.objects.filter(visit=visit).order_by("start", "end", "pk")
+    )
+    return (visit.title, visit.start, visit.end, visit.venue_id, visit.status, visit.all_day, items)
+
+
+def visit_changes_record(*, visit: Visit, before: tuple, by=None) -> bool:
+    """After an edit (import, admin), raise the SEQUENCE by one if invitations went out and what they show
+    changed (``before`` is ``schedule_signature`` taken before the edit). Returns whether it was raised.
+
+    The updates themselves go out when staff press "Send invitations" (or at once for a reschedule).
+    """
+    if visit.invitations_sent_at is None or schedule_signature(visit) == before:
+        return False
+    Visit.objects.filter(pk=visit.pk).update(sequence=F("sequence") + 1, updated_at=timezone.now())
+    visit.refresh_from_db(fields=["sequence", "updated_at"])
+    logger.info("visit %s changed after invitations: SEQUENCE %s, by %s", visit.pk, visit.sequence, by)
+    return True
+
+
 def visit_reschedule(
     *, visit: Visit, start: dt.datetime, by=None, now: dt.datetime | None = None
 ) -> tuple[Visit, InvitationBatch | None]:
