@@ -39,6 +39,7 @@ import collections
 import contextlib
 import dataclasses
 import datetime as dt
+import logging
 import math
 import os
 import re
@@ -140,6 +141,13 @@ def proc_children(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             children.append(int(entry.name))
     return sorted(children)
+
+
+def machine_cpu_ticks() -> tuple[int, int]:
+    """(busy, total) clock ticks of all CPUs since boot, from the first line of ``/proc/stat``."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values) - idle, sum(values)
 
 
 @dataclasses.dataclass
@@ -415,6 +423,8 @@ def run(args: argparse.Namespace, var_dir: Path, stack: contextlib.ExitStack) ->
     import django
 
     django.setup()
+    # aiosmtpd logs every SMTP command at INFO; the root logger of the settings would print them all.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     from aiosmtpd.controller import Controller
     from django.conf import settings
     from django.db import connection, connections
@@ -468,6 +478,7 @@ def run(args: argparse.Namespace, var_dir: Path, stack: contextlib.ExitStack) ->
 
     # The measured part: from the call to reminders_queue_due until every reminder row says sent.
     own_cpu_start = time.process_time()
+    machine_start = machine_cpu_ticks()
     t0 = time.perf_counter()
     created = reminders_queue_due()
     queued_seconds = time.perf_counter() - t0
@@ -503,6 +514,7 @@ def run(args: argparse.Namespace, var_dir: Path, stack: contextlib.ExitStack) ->
         time.sleep(0.2)
     elapsed = time.perf_counter() - t0
     own_cpu = time.process_time() - own_cpu_start
+    machine_end = machine_cpu_ticks()
     watch.sample()
     watch.cpu_end = watch.cpu()
 
@@ -561,6 +573,11 @@ def run(args: argparse.Namespace, var_dir: Path, stack: contextlib.ExitStack) ->
         role = "main (consumer)" if pid == watch.parent else "pool process"
         print(f"             pid {pid:>7} {role:<16} {used:7.1f} s  ({100 * used / elapsed:.0f}% of one CPU)")
     print(f"             this process (queueing, SMTP server, polling) {own_cpu:.1f} s")
+    busy_ticks, total_ticks = (end - start for end, start in zip(machine_end, machine_start, strict=True))
+    print(
+        f"             whole machine: {os.cpu_count()} CPUs, {100 * busy_ticks / max(total_ticks, 1):.0f}% busy "
+        "(/proc/stat; includes the database and broker servers)"
+    )
     runtimes = task_runtimes(log_path)
     if runtimes:
         runtimes.sort()

@@ -28,12 +28,12 @@ def venue_location(visit: Visit) -> str:
 
 
 def agenda_lines(visit: Visit, zone: str | None = None) -> list[str]:
-    """One line per agenda item, times in ``zone`` (default: the visit's): "09:00–09:15 Title (Place; Person)"."""
+    """One line per agenda item, times in ``zone`` (default: the visit's): "09:00–09:15 Title · Place · Person"."""
     tz = zoneinfo.ZoneInfo(zone or visit.timezone)
     lines = []
     for item in visit.agenda_items.all():
         details = [part for part in (item.venue.name if item.venue_id else "", item.speaker_name) if part]
-        suffix = f" ({'; '.join(details)})" if details else ""
+        suffix = "".join(f" · {part}" for part in details)
         start, end = item.start.astimezone(tz), item.end.astimezone(tz)
         day = (
             f"{start:%d/%m} " if visit.start.astimezone(tz).date() != visit.end.astimezone(tz).date() else ""

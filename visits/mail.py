@@ -30,7 +30,7 @@ from .enums import MessageKind, VisitStatus
 from .ical import agenda_lines, calendar_bytes, invitation_calendar, venue_location
 from .models import Message, Visit
 from .selectors import Recipient
-from .zones import local_range, zone_label
+from .zones import local_range, long_date, zone_label
 
 _QP_UTF8 = email.charset.Charset("utf-8")
 _QP_UTF8.body_encoding = email.charset.QP
@@ -52,7 +52,10 @@ def message_context(*, message: Message, visit: Visit) -> dict:
     return {
         "visit": visit,
         "kind": message.kind,
+        "side": message.recipient_side,
         "recipient_name": message.recipient_name,
+        "recipient_position": message.recipient_position,
+        "letter_date": long_date(visit.delegation.request_letter_date, message.recipient_language),
         "removed": message.kind == MessageKind.CANCEL and visit.status != VisitStatus.CANCELLED,
         "reminder_days": message.reminder_minutes // (24 * 60),
         "reminder_hours": message.reminder_minutes // 60,

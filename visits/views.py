@@ -1,8 +1,11 @@
-"""Staff pages: the visit list, a visit page, and its actions (send invitations, .ics, report PDF)."""
+"""Staff pages: the visit list, a visit page, and its actions (send, cancel, move, .ics, report PDF)."""
+
+import datetime as dt
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views import View
@@ -10,11 +13,13 @@ from django.views.generic import DetailView, ListView
 
 from reports.pdf import report_pdf
 
+from .enums import MessageStatus
 from .ical import calendar_bytes, invitation_calendar
+from .models import Visit
 from .permissions import ProtocolStaffRequiredMixin
 from .selectors import invitation_recipients, visit_detail, visit_list
-from .services import ServiceError, visit_invitations_send
-from .zones import zone_label
+from .services import ServiceError, visit_cancel, visit_drafts_send, visit_invitations_send, visit_reschedule
+from .zones import local_range, zone_label
 
 
 def ics_response(visit) -> HttpResponse:
@@ -53,15 +58,41 @@ class VisitDetailView(ProtocolStaffRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         visit = self.object
-        context["recipients"] = invitation_recipients(visit=visit)
-        context["outbox"] = visit.messages.order_by("-sequence", "recipient_email")
-        context["host_zone"] = zone_label(visit.timezone, visit.start)
-        tz = visit.tzinfo
-        context["multi_day"] = visit.start.astimezone(tz).date() != visit.end.astimezone(tz).date()
+        language = get_language()
+        guest_zone = visit.delegation.institution.region.timezone
+        outbox = list(visit.messages.order_by("-sequence", "pk"))
+        context.update(
+            {
+                "recipients": invitation_recipients(visit=visit),
+                "outbox": outbox,
+                "drafts": sum(1 for m in outbox if m.status == MessageStatus.DRAFT),
+                "outdated": sorted(
+                    {m.recipient_email for m in outbox if m.status == MessageStatus.SENT}
+                    - {
+                        m.recipient_email
+                        for m in outbox
+                        if m.status == MessageStatus.SENT and m.sequence == visit.sequence
+                    }
+                ),
+                "host_zone": zone_label(visit.timezone, visit.start),
+                "guest_zone": zone_label(guest_zone, visit.start),
+                "when": local_range(visit.start, visit.end, visit.timezone, language),
+                "guest_when": local_range(visit.start, visit.end, guest_zone, language)
+                if zone_label(guest_zone, visit.start) != zone_label(visit.timezone, visit.start)
+                else None,
+                "multi_day": visit.start.astimezone(visit.tzinfo).date()
+                != visit.end.astimezone(visit.tzinfo).date(),
+                "past": visit.end < timezone.now(),
+                "outcome": getattr(visit, "outcome", None),
+                "local_start": visit.start.astimezone(visit.tzinfo),
+            }
+        )
         return context
 
 
 class VisitSendInvitationsView(ProtocolStaffRequiredMixin, View):
+    """Bring every recipient's calendar up to date: invitations, updates, or the cancellation."""
+
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
@@ -70,23 +101,89 @@ class VisitSendInvitationsView(ProtocolStaffRequiredMixin, View):
             batch = visit_invitations_send(visit=visit, by=request.user)
         except ServiceError as exc:
             messages.error(request, str(exc))
+            return redirect("visits:detail", pk=pk)
+        queued = [m for m in batch.queued + batch.cancelled if m.status == MessageStatus.QUEUED]
+        drafts = [m for m in batch.queued + batch.cancelled if m.status == MessageStatus.DRAFT]
+        if queued:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d message is on its way.", "%(count)d messages are on their way.", len(queued)
+                )
+                % {"count": len(queued)},
+            )
+        if drafts:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d message waits for review below.",
+                    "%(count)d messages wait for review below.",
+                    len(drafts),
+                )
+                % {"count": len(drafts)},
+            )
+        if not queued and not drafts:
+            messages.info(request, _("Everyone already has the current version; nothing was sent."))
+        return redirect("visits:detail", pk=pk)
+
+
+class VisitDraftsSendView(ProtocolStaffRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        visit = get_object_or_404(Visit, pk=pk)
+        rows = visit_drafts_send(visit=visit, by=request.user)
+        messages.success(
+            request,
+            ngettext("%(count)d message is on its way.", "%(count)d messages are on their way.", len(rows))
+            % {"count": len(rows)},
+        )
+        return redirect("visits:detail", pk=pk)
+
+
+class VisitCancelView(ProtocolStaffRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        visit = get_object_or_404(Visit.objects.select_related("host"), pk=pk)
+        try:
+            cancels = visit_cancel(visit=visit, reason=request.POST.get("reason", ""), by=request.user)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
         else:
-            if batch.queued:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)d invitation is on its way.",
-                        "%(count)d invitations are on their way.",
-                        len(batch.queued),
-                    )
-                    % {"count": len(batch.queued)},
+            messages.success(
+                request,
+                ngettext(
+                    "The visit is cancelled; %(count)d cancellation is on its way.",
+                    "The visit is cancelled; %(count)d cancellations are on their way.",
+                    len(cancels),
                 )
-            if batch.already_invited:
-                messages.info(
-                    request,
-                    _("Already invited at this version, not sent again: %(list)s")
-                    % {"list": ", ".join(batch.already_invited)},
-                )
+                % {"count": len(cancels)},
+            )
+        return redirect("visits:detail", pk=pk)
+
+
+class VisitRescheduleView(ProtocolStaffRequiredMixin, View):
+    """Move the visit: the new date and start time are read in the visit's own zone."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        visit = get_object_or_404(Visit.objects.select_related("host"), pk=pk)
+        try:
+            day = dt.date.fromisoformat(request.POST.get("date", ""))
+            at = dt.time.fromisoformat(request.POST.get("time", ""))
+        except ValueError:
+            messages.error(request, _("Give the new date and start time."))
+            return redirect("visits:detail", pk=pk)
+        try:
+            visit_reschedule(
+                visit=visit, start=dt.datetime.combine(day, at, tzinfo=visit.tzinfo), by=request.user
+            )
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The visit and its agenda were moved."))
         return redirect("visits:detail", pk=pk)
 
 

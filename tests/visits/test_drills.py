@@ -278,8 +278,11 @@ def _evidence(received: list[Received], expected: list[str], *, killed_at: dt.da
             for r in received
             if address in r.rcpt_tos
         ]
-        row_says = f"row {row.pk} {row.status}, sent_at {row.sent_at and row.sent_at.isoformat()}, " + (
-            f"Message-ID {row.message_id}, attempts {row.attempts}" if row else "no row"
+        row_says = (
+            f"row {row.pk} {row.status}, sent_at {row.sent_at and row.sent_at.isoformat()}, "
+            f"Message-ID {row.message_id}, attempts {row.attempts}"
+            if row
+            else "no row"
         )
         lines.append(f"{address}: received {counts[address]} times {copies}; {row_says}")
     if killed_at:
@@ -354,7 +357,9 @@ def test_worker_killed_mid_batch_delivers_each_message_once(visit, broker, smtp_
     evidence = _evidence(received, expected, killed_at=killed_at)
     assert sorted(address for r in received for address in r.rcpt_tos) == expected, evidence
     assert sorted(r.to for r in received) == expected, evidence
-    assert sorted(r.message_id for r in received) == sorted(Message.objects.values_list("message_id", flat=True))
+    assert sorted(r.message_id for r in received) == sorted(
+        Message.objects.values_list("message_id", flat=True)
+    )
     # attempts counts failed attempts and the one that succeeded; a SIGKILLed attempt rolled back with it.
     assert set(Message.objects.values_list("status", "attempts")) == {(MessageStatus.SENT, 1)}
 

@@ -80,7 +80,7 @@ def test_invitation_read_by_vobject(visit):
     assert event.uid.value == visit.uid
     assert {a.value for a in event.attendee_list} == EXPECTED_ATTENDEES
     assert (
-        "09:30–10:15 Paparan Diskominfo: arah pembangunan kota, Ngalam Pinter dan SPBE, kehumasan (Dewi Contoh)"
+        "09:30–10:15 Paparan Diskominfo: arah pembangunan kota, Ngalam Pinter dan SPBE, kehumasan · Dewi Contoh"
         in (event.description.value)
     )
 

@@ -84,7 +84,7 @@ def test_invitation_body_shows_host_and_delegation_times(visit, django_capture_o
     assert "25 April 2025, 10:00–12:30 WITA" in text
     assert "10:00–12:30 WITA" in html
     # The agenda in the delegation's own zone: the opening at 09:00 WIB reads 10:00 WITA.
-    assert "10:00–10:15 Pembukaan dan sambutan selamat datang Sekretaris Daerah (Budi Santoso Contoh)" in text
+    assert "10:00–10:15 Pembukaan dan sambutan selamat datang Sekretaris Daerah · Budi Santoso Contoh" in text
 
 
 def test_invitation_body_for_host_official_has_one_zone(visit, django_capture_on_commit_callbacks):
