@@ -20,7 +20,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from visits.models import Visit
-from visits.zones import local_range, long_date, zone_label
+from visits.zones import local_range, long_date, long_date_range, zone_label
 
 # Relative URLs in the report resolve against this base; it names no real host.
 BASE_URL = "https://sambang.invalid/"
@@ -59,6 +59,7 @@ def report_context(visit: Visit, language: str) -> dict:
     guest_zone = visit.delegation.institution.region.timezone
     tz = zoneinfo.ZoneInfo(visit.timezone)
     local_start = visit.start.astimezone(tz)
+    multi_day = local_start.date() != visit.end.astimezone(tz).date()
     rows = []
     for item in visit.agenda_items.all():
         rows.append(
@@ -68,14 +69,13 @@ def report_context(visit: Visit, language: str) -> dict:
                 "item": item,
             }
         )
-    multi_day = local_start.date() != visit.end.astimezone(tz).date()
     return {
         "visit": visit,
         "host": visit.host,
         "delegation": visit.delegation,
-        "date": long_date(local_start, language),
-        "host_time": local_range(visit.start, visit.end, visit.timezone, language),
-        "guest_time": local_range(visit.start, visit.end, guest_zone, language)
+        "date": long_date_range(visit.start, visit.end, visit.timezone, language),
+        "host_time": local_range(visit.start, visit.end, visit.timezone, language, with_date=multi_day),
+        "guest_time": local_range(visit.start, visit.end, guest_zone, language, with_date=multi_day)
         if zone_label(guest_zone, visit.start) != zone_label(visit.timezone, visit.start)
         else None,
         "host_zone": zone_label(visit.timezone, visit.start),

@@ -94,8 +94,13 @@ def invitation_calendar(
     event.add("uid", visit.uid)
     event.add("sequence", visit.sequence)
     event.add("dtstamp", (now or timezone.now()).astimezone(dt.UTC))
-    event.add("dtstart", visit.start.astimezone(tz))
-    event.add("dtend", visit.end.astimezone(tz))
+    if visit.all_day:
+        # DATE values; DTEND is the day after the last day (exclusive, RFC 5545 §3.6.1).
+        event.add("dtstart", visit.start.astimezone(tz).date())
+        event.add("dtend", visit.end.astimezone(tz).date() + dt.timedelta(days=1))
+    else:
+        event.add("dtstart", visit.start.astimezone(tz))
+        event.add("dtend", visit.end.astimezone(tz))
     event.add("summary", visit.title)
     location = venue_location(visit)
     if location:

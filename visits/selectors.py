@@ -17,12 +17,16 @@ def visit_list() -> QuerySet[Visit]:
 
 def visit_detail() -> QuerySet[Visit]:
     """Visits with everything a visit page, an invitation or a report shows, prefetched."""
-    return visit_list().select_related("outcome").prefetch_related(
-        Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("venue", "official")),
-        Prefetch("visit_officials", queryset=VisitOfficial.objects.select_related("official")),
-        "delegation__members",
-        "key_points",
-        "follow_ups",
+    return (
+        visit_list()
+        .select_related("outcome")
+        .prefetch_related(
+            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("venue", "official")),
+            Prefetch("visit_officials", queryset=VisitOfficial.objects.select_related("official")),
+            "delegation__members",
+            "key_points",
+            "follow_ups",
+        )
     )
 
 

@@ -39,14 +39,31 @@ def long_date(day: dt.date | dt.datetime, language: str = "id") -> str:
         return dateformat.format(day, "l, j F Y")
 
 
-def local_range(start: dt.datetime, end: dt.datetime, zone: str, language: str = "id") -> str:
+def long_date_range(start: dt.datetime, end: dt.datetime, zone: str, language: str = "id") -> str:
+    """The days of ``start``–``end`` read in ``zone``: "Jumat, 25 April 2025", or
+    "Kamis, 10 Desember 2026 – Jumat, 11 Desember 2026" when they fall on different days."""
+    tz = zoneinfo.ZoneInfo(zone)
+    first, last = start.astimezone(tz).date(), end.astimezone(tz).date()
+    if first == last:
+        return long_date(first, language)
+    return f"{long_date(first, language)} – {long_date(last, language)}"
+
+
+def local_range(
+    start: dt.datetime, end: dt.datetime, zone: str, language: str = "id", *, with_date: bool = True
+) -> str:
     """``start``–``end`` (aware) as read in ``zone``: "Jumat, 25 April 2025, 10:00–12:30 WITA".
 
-    When the range crosses midnight in that zone, both dates are written out.
+    When the range crosses midnight in that zone, both dates are written out. ``with_date=False`` gives
+    just "10:00–12:30 WITA" for a range within one day.
     """
     tz = zoneinfo.ZoneInfo(zone)
     local_start, local_end = start.astimezone(tz), end.astimezone(tz)
     label = zone_label(zone, start)
     if local_start.date() == local_end.date():
-        return f"{long_date(local_start, language)}, {local_start:%H:%M}–{local_end:%H:%M} {label}"
-    return f"{long_date(local_start, language)} {local_start:%H:%M} – {long_date(local_end, language)} {local_end:%H:%M} {label}"
+        times = f"{local_start:%H:%M}–{local_end:%H:%M} {label}"
+        return f"{long_date(local_start, language)}, {times}" if with_date else times
+    return (
+        f"{long_date(local_start, language)} {local_start:%H:%M} – "
+        f"{long_date(local_end, language)} {local_end:%H:%M} {label}"
+    )

@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("SAMBANG_VAR_DIR", BASE_DIR / "var")).resolve()
@@ -112,7 +111,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # The interface speaks Indonesian by default; English is one click away.
 LANGUAGE_CODE = "id"
-LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+# Each language is named in itself, so a reader finds their own in the switcher.
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
@@ -164,9 +164,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 REST_FRAMEWORK = {
+    # Token first: an unauthenticated API call gets 401 with a WWW-Authenticate challenge, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["visits.permissions.IsProtocolStaff"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -185,6 +186,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Stable names for the choice sets that share a field name ("kind", "status") across models.
+    "ENUM_NAME_OVERRIDES": {
+        "VisitKindEnum": "visits.enums.VisitKind",
+        "VisitStatusEnum": "visits.enums.VisitStatus",
+        "AgendaKindEnum": "visits.enums.AgendaKind",
+        "FollowUpStatusEnum": "reports.models.FollowUpStatus",
+        "MessageKindEnum": "visits.enums.MessageKind",
+        "MessageStatusEnum": "visits.enums.MessageStatus",
+    },
 }
 
 # Minutes before the start at which the invite's VALARM fires.
@@ -194,6 +204,6 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }

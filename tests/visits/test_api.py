@@ -174,11 +174,12 @@ def test_send_invitations_requested_visit_conflicts(db, api_client, django_captu
     assert mail.outbox == []
 
 
-def test_visit_list_anonymous_forbidden(visit):
-    # SessionAuthentication comes first and sends no WWW-Authenticate challenge, so DRF answers 403.
+def test_visit_list_anonymous_unauthorized(visit):
+    # TokenAuthentication comes first, so an anonymous call is challenged (401), not refused (403).
     response = APIClient().get("/api/v1/visits/")
 
-    assert response.status_code == 403
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
 
 
 def test_visit_list_non_staff_forbidden(visit, django_user_model):

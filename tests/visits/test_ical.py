@@ -95,3 +95,34 @@ def test_invitation_vtimezone_comes_before_the_event(visit):
 
 def test_invitation_lists_every_recipient_once(visit):
     assert len(invitation_recipients(visit=visit)) == len(EXPECTED_ATTENDEES)
+
+
+def test_all_day_visit_has_date_values_and_exclusive_end(visit):
+    visit.all_day = True
+    visit.end = visit.end + dt.timedelta(days=1)  # Friday to Saturday
+
+    calendar = icalendar.Calendar.from_ical(_ics(visit))
+    event = calendar.events[0]
+    second = vobject.readOne(_ics(visit).decode("utf-8")).vevent
+
+    assert event.decoded("DTSTART") == dt.date(2025, 4, 25)
+    assert event.decoded("DTEND") == dt.date(2025, 4, 27)
+    assert "VALUE=DATE" in _ics(visit).decode("utf-8").split("DTSTART")[1].split(":")[0]
+    assert (second.dtstart.value, second.dtend.value) == (dt.date(2025, 4, 25), dt.date(2025, 4, 27))
+
+
+def test_vtimezone_has_no_english_comment(visit):
+    assert "COMMENT" not in _ics(visit).decode("utf-8")
+
+
+def test_any_script_survives_escaping_and_folding(visit):
+    visit.title = "Kunjungan; studi, banding\\ 北京市代表团 — وفد القاهرة\nBEGIN:VEVENT"
+
+    text = _ics(visit).decode("utf-8")
+    event = icalendar.Calendar.from_ical(text).events[0]
+    second = vobject.readOne(text).vevent
+
+    assert str(event["SUMMARY"]) == visit.title
+    assert second.summary.value == visit.title
+    assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
+    assert "\r\nBEGIN:VEVENT" not in text.split("BEGIN:VEVENT", 1)[1]

@@ -1,0 +1,13 @@
+"""Template filters of Sambang's pages."""
+
+from django import template
+
+from visits.zones import zone_label as _zone_label
+
+register = template.Library()
+
+
+@register.filter
+def zone_label(zone: str, when) -> str:
+    """``{{ visit.timezone|zone_label:visit.start }}`` → "WIB", "WITA", "WIT" or the zone's own label."""
+    return _zone_label(zone, when)
