@@ -7,8 +7,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from visits import feeds_views
+
 urlpatterns = [
     path("", include("visits.urls")),
+    path("feeds/", feeds_views.FeedListView.as_view(), name="feeds"),
+    path("feeds/<int:pk>/revoke/", feeds_views.FeedRevokeView.as_view(), name="feed-revoke"),
+    path("feeds/<str:token>.ics", feeds_views.feed_ics, name="feed-ics"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

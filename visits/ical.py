@@ -65,6 +65,79 @@ def invitation_description(visit: Visit, language: str = "id") -> str:
         return "\n\n".join(parts)
 
 
+def _new_calendar(method: str | None) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
+    return calendar
+
+
+def _finish(calendar: Calendar) -> Calendar:
+    """Add a VTIMEZONE, before the events, for every TZID they use (RFC 5545 §3.6.5)."""
+    calendar.add_missing_timezones()
+    for zone in calendar.timezones:
+        # icalendar notes in English that the rules cover 1970–2038; calendar clients show no use for it.
+        zone.pop("COMMENT", None)
+    return calendar
+
+
+def visit_event(
+    *,
+    visit: Visit,
+    stamp: dt.datetime,
+    language: str = "id",
+    cancelled: bool = False,
+    attendees: list[Recipient] | None = None,
+) -> Event:
+    """The VEVENT of ``visit``: UID, SEQUENCE, DTSTAMP ``stamp`` (UTC), times with the host's TZID (or
+    DATE values for an all-day visit), SUMMARY, LOCATION, DESCRIPTION, STATUS, ORGANIZER, an ATTENDEE
+    for each of ``attendees`` (none when None), and a DISPLAY VALARM unless ``cancelled``."""
+    tz = zoneinfo.ZoneInfo(visit.timezone)
+    host = visit.host
+    event = Event()
+    event.add("uid", visit.uid)
+    event.add("sequence", visit.sequence)
+    event.add("dtstamp", stamp.astimezone(dt.UTC))
+    if visit.all_day:
+        # DATE values; DTEND is the day after the last day (exclusive, RFC 5545 §3.6.1).
+        event.add("dtstart", visit.start.astimezone(tz).date())
+        event.add("dtend", visit.end.astimezone(tz).date() + dt.timedelta(days=1))
+    else:
+        event.add("dtstart", visit.start.astimezone(tz))
+        event.add("dtend", visit.end.astimezone(tz))
+    event.add("summary", visit.title)
+    location = venue_location(visit)
+    if location:
+        event.add("location", location)
+    event.add("description", invitation_description(visit, language))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
+    event.add("class", "PUBLIC")
+
+    organizer = vCalAddress(f"mailto:{host.organizer_email}")
+    organizer.params["cn"] = vText(host.organizer_name or host.name)
+    event.add("organizer", organizer)
+    for person in attendees or []:
+        attendee = vCalAddress(f"mailto:{person.email}")
+        attendee.params["cn"] = vText(person.name)
+        attendee.params["cutype"] = vText("INDIVIDUAL")
+        attendee.params["role"] = vText(person.role)
+        attendee.params["partstat"] = vText("NEEDS-ACTION")
+        attendee.params["rsvp"] = vText("TRUE")
+        event.add("attendee", attendee, encode=0)
+
+    if not cancelled:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", -dt.timedelta(minutes=settings.SAMBANG_ALARM_MINUTES))
+        alarm.add("description", visit.title)
+        event.add_component(alarm)
+    return event
+
+
 def invitation_calendar(
     *,
     visit: Visit,
@@ -80,69 +153,43 @@ def invitation_calendar(
     ``attendees`` (default: everyone invited) is an ATTENDEE with CN, ROLE, PARTSTAT=NEEDS-ACTION and
     RSVP=TRUE (RFC 5546 §3.2.2); the ORGANIZER is the host's protocol office; a DISPLAY VALARM fires
     ``SAMBANG_ALARM_MINUTES`` before. A CANCEL has STATUS:CANCELLED and no alarm (RFC 5546 §3.2.5);
-    PUBLISH (a feed or a download to import) has no ATTENDEE and no RSVP (§3.2.1).
+    PUBLISH (a download to import) has no ATTENDEE and no RSVP (§3.2.1).
     """
-    tz = zoneinfo.ZoneInfo(visit.timezone)
-    host = visit.host
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", method)
-
-    event = Event()
-    event.add("uid", visit.uid)
-    event.add("sequence", visit.sequence)
-    event.add("dtstamp", (now or timezone.now()).astimezone(dt.UTC))
-    if visit.all_day:
-        # DATE values; DTEND is the day after the last day (exclusive, RFC 5545 §3.6.1).
-        event.add("dtstart", visit.start.astimezone(tz).date())
-        event.add("dtend", visit.end.astimezone(tz).date() + dt.timedelta(days=1))
+    if method == "PUBLISH":
+        people: list[Recipient] = []
     else:
-        event.add("dtstart", visit.start.astimezone(tz))
-        event.add("dtend", visit.end.astimezone(tz))
-    event.add("summary", visit.title)
-    location = venue_location(visit)
-    if location:
-        event.add("location", location)
-    event.add("description", invitation_description(visit, language))
-    cancelled = method == "CANCEL" or visit.status == VisitStatus.CANCELLED
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("transp", "OPAQUE")
-    event.add("class", "PUBLIC")
-
-    organizer = vCalAddress(f"mailto:{host.organizer_email}")
-    organizer.params["cn"] = vText(host.organizer_name or host.name)
-    event.add("organizer", organizer)
-    people = (
-        []
-        if method == "PUBLISH"
-        else attendees
-        if attendees is not None
-        else invitation_recipients(visit=visit)
+        people = attendees if attendees is not None else invitation_recipients(visit=visit)
+    calendar = _new_calendar(method)
+    calendar.add_component(
+        visit_event(
+            visit=visit,
+            stamp=now or timezone.now(),
+            language=language,
+            cancelled=method == "CANCEL" or visit.status == VisitStatus.CANCELLED,
+            attendees=people,
+        )
     )
-    for person in people:
-        attendee = vCalAddress(f"mailto:{person.email}")
-        attendee.params["cn"] = vText(person.name)
-        attendee.params["cutype"] = vText("INDIVIDUAL")
-        attendee.params["role"] = vText(person.role)
-        attendee.params["partstat"] = vText("NEEDS-ACTION")
-        attendee.params["rsvp"] = vText("TRUE")
-        event.add("attendee", attendee, encode=0)
+    return _finish(calendar)
 
-    if not cancelled:
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("trigger", -dt.timedelta(minutes=settings.SAMBANG_ALARM_MINUTES))
-        alarm.add("description", visit.title)
-        event.add_component(alarm)
 
-    calendar.add_component(event)
-    calendar.add_missing_timezones()
-    for zone in calendar.timezones:
-        # icalendar notes in English that the rules cover 1970–2038; calendar clients show no use for it.
-        zone.pop("COMMENT", None)
-    return calendar
+def feed_calendar(*, visits, name: str, language: str = "id", now: dt.datetime | None = None) -> Calendar:
+    """A subscription calendar (no METHOD, as CalDAV and webcal feeds are) of ``visits``, named ``name``.
+
+    ``visits`` should be ``selectors.feed_visits(...)`` (prefetched). Cancelled visits stay in the feed
+    with STATUS:CANCELLED, so subscribed calendars drop them instead of keeping a stale copy. No
+    ATTENDEE is listed: a feed is read by people who subscribed, not addressed to invitees.
+    """
+    stamp = now or timezone.now()
+    calendar = _new_calendar(None)
+    calendar.add("x-wr-calname", name)
+    calendar.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    for visit in visits:
+        calendar.add_component(
+            visit_event(
+                visit=visit, stamp=stamp, language=language, cancelled=visit.status == VisitStatus.CANCELLED
+            )
+        )
+    return _finish(calendar)
 
 
 def calendar_bytes(calendar: Calendar) -> bytes:

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from .enums import OfficialRole
+from .enums import FeedKind, OfficialRole, VisitStatus
 from .models import AgendaItem, Visit, VisitOfficial
 
 
@@ -101,3 +101,22 @@ def invitation_recipients(*, visit: Visit) -> list[Recipient]:
             member.position,
         )
     return recipients
+
+
+def feed_visits(*, feed) -> QuerySet[Visit]:
+    """The visits a calendar feed shows: its host's booked visits (scheduled, completed, cancelled; not
+    mere requests), for one official (on the visit or in its agenda), venue (main or in its agenda) or
+    delegation when the feed is for one, with what each event needs prefetched."""
+    visits = visit_detail().filter(
+        host_id=feed.host_id,
+        status__in=[VisitStatus.SCHEDULED, VisitStatus.COMPLETED, VisitStatus.CANCELLED],
+    )
+    if feed.kind == FeedKind.OFFICIAL:
+        visits = visits.filter(
+            Q(visit_officials__official=feed.official_id) | Q(agenda_items__official=feed.official_id)
+        )
+    elif feed.kind == FeedKind.VENUE:
+        visits = visits.filter(Q(venue=feed.venue_id) | Q(agenda_items__venue=feed.venue_id))
+    elif feed.kind == FeedKind.DELEGATION:
+        visits = visits.filter(delegation=feed.delegation_id)
+    return visits.distinct().order_by("start", "pk")

@@ -2,10 +2,12 @@
 
 - ``importing``: ``visit_import`` (visit files).
 - ``lifecycle``: ``visit_reschedule``, ``visit_cancel``.
+- ``feeds``: ``calendar_feed_create``, ``calendar_feed_revoke`` (webcal subscriptions).
 - ``messaging``: invitations, updates, cancellations and reminders through the outbox (``Message``).
 """
 
 from .base import ServiceError
+from .feeds import calendar_feed_create, calendar_feed_revoke, feed_token_hash
 from .importing import ImportResult, visit_import
 from .lifecycle import schedule_signature, visit_cancel, visit_changes_record, visit_reschedule
 from .messaging import (
@@ -20,6 +22,9 @@ from .messaging import (
 )
 
 __all__ = [
+    "calendar_feed_create",
+    "calendar_feed_revoke",
+    "feed_token_hash",
     "ImportResult",
     "InvitationBatch",
     "ServiceError",
