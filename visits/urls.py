@@ -12,6 +12,7 @@ urlpatterns = [
         "visits/<int:pk>/send-invitations/", views.VisitSendInvitationsView.as_view(), name="send-invitations"
     ),
     path("visits/<int:pk>/send-drafts/", views.VisitDraftsSendView.as_view(), name="send-drafts"),
+    path("visits/<int:pk>/delegation-link/", views.VisitDelegationLinkView.as_view(), name="delegation-link"),
     path("visits/<int:pk>/cancel/", views.VisitCancelView.as_view(), name="cancel"),
     path("visits/<int:pk>/reschedule/", views.VisitRescheduleView.as_view(), name="reschedule"),
     path("visits/<int:pk>/invitation.ics", views.VisitInvitationIcsView.as_view(), name="invitation-ics"),

@@ -5,12 +5,14 @@ import datetime as dt
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from delegations.services import delegation_page_revoke, delegation_page_token
 from reports.pdf import report_pdf
 
 from .enums import MessageStatus
@@ -85,6 +87,11 @@ class VisitDetailView(ProtocolStaffRequiredMixin, DetailView):
                 "past": visit.end < timezone.now(),
                 "outcome": getattr(visit, "outcome", None),
                 "local_start": visit.start.astimezone(visit.tzinfo),
+                "delegation_link": self.request.build_absolute_uri(
+                    reverse("delegation-page", args=[delegation_page_token(delegation=visit.delegation)])
+                )
+                if visit.delegation.page_nonce
+                else None,
             }
         )
         return context
@@ -184,6 +191,21 @@ class VisitRescheduleView(ProtocolStaffRequiredMixin, View):
             messages.error(request, str(exc))
         else:
             messages.success(request, _("The visit and its agenda were moved."))
+        return redirect("visits:detail", pk=pk)
+
+
+class VisitDelegationLinkView(ProtocolStaffRequiredMixin, View):
+    """Create the delegation page's link, or revoke every old link and make a new one."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        visit = get_object_or_404(Visit.objects.select_related("delegation"), pk=pk)
+        if request.POST.get("action") == "revoke":
+            delegation_page_revoke(delegation=visit.delegation, by=request.user)
+            messages.success(request, _("The old link no longer works; send the new one to the delegation."))
+        else:
+            delegation_page_token(delegation=visit.delegation)
         return redirect("visits:detail", pk=pk)
 
 

@@ -1,0 +1,124 @@
+"""The delegation page: what a delegation's contact person sees through the signed link, and nothing else."""
+
+import zoneinfo
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+
+from visits.enums import VisitStatus
+from visits.ical import calendar_bytes, invitation_calendar
+from visits.mail import map_link
+from visits.selectors import visit_detail
+from visits.services import ServiceError
+from visits.zones import local_range, zone_label
+
+from .selectors import delegation_from_page_token
+from .services import delegation_attendance_confirm, delegation_members_replace
+
+EXTRA_MEMBER_ROWS = 3
+MAX_MEMBER_ROWS = 200
+
+
+def _delegation_or_404(token: str):
+    delegation = delegation_from_page_token(token)
+    if delegation is None:
+        raise Http404(_("This link is not valid (any more). Ask the host's protocol office for a new one."))
+    return delegation
+
+
+def _visits(delegation):
+    return (
+        visit_detail().filter(delegation=delegation).exclude(status=VisitStatus.REQUESTED).order_by("start")
+    )
+
+
+@method_decorator(never_cache, name="dispatch")
+class DelegationPageView(View):
+    """``/d/<token>/``: agenda in the delegation's own zone, venue and map, host contact, attendance,
+    member list. POST ``action=confirm`` or ``action=members``."""
+
+    template_name = "delegations/page.html"
+
+    def get(self, request, token: str):
+        delegation = _delegation_or_404(token)
+        return render(request, self.template_name, self.context(delegation, token))
+
+    def context(self, delegation, token: str) -> dict:
+        zone = delegation.institution.region.timezone
+        language = get_language()
+        visits = []
+        for visit in _visits(delegation):
+            tz = zoneinfo.ZoneInfo(zone)
+            visits.append(
+                {
+                    "visit": visit,
+                    "when": local_range(visit.start, visit.end, zone, language),
+                    "host_when": local_range(visit.start, visit.end, visit.timezone, language)
+                    if zone_label(zone, visit.start) != zone_label(visit.timezone, visit.start)
+                    else None,
+                    "agenda": [
+                        {
+                            "time": f"{item.start.astimezone(tz):%H:%M}–{item.end.astimezone(tz):%H:%M}",
+                            "item": item,
+                        }
+                        for item in visit.agenda_items.all()
+                    ],
+                    "map_link": map_link(visit),
+                }
+            )
+        members = list(delegation.members.all())
+        return {
+            "delegation": delegation,
+            "token": token,
+            "zone": zone_label(zone, visits[0]["visit"].start) if visits else zone,
+            "visits": visits,
+            "host": visits[0]["visit"].host if visits else None,
+            "member_rows": members + [None] * EXTRA_MEMBER_ROWS,
+        }
+
+    def post(self, request, token: str):
+        delegation = _delegation_or_404(token)
+        action = request.POST.get("action")
+        try:
+            if action == "confirm":
+                delegation_attendance_confirm(delegation=delegation, name=request.POST.get("name", ""))
+                messages.success(request, _("Thank you: your attendance is confirmed."))
+            elif action == "members":
+                names = request.POST.getlist("name")[:MAX_MEMBER_ROWS]
+                positions = request.POST.getlist("position")[:MAX_MEMBER_ROWS]
+                emails = request.POST.getlist("email")[:MAX_MEMBER_ROWS]
+                rows = [
+                    {"name": n, "position": p, "email": e}
+                    for n, p, e in zip(names, positions, emails, strict=False)
+                ]
+                try:
+                    size = int(request.POST.get("size", ""))
+                except ValueError:
+                    raise ServiceError(_("Give the number of people as a whole number.")) from None
+                delegation_members_replace(delegation=delegation, members=rows, size=size)
+                messages.success(request, _("The member list is saved. New members receive the invitation."))
+            else:
+                raise ServiceError(_("Unknown action."))
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+            context = self.context(delegation, token)
+            return render(request, self.template_name, context, status=400)
+        return redirect("delegation-page", token=token)
+
+
+def delegation_page_ics(request, token: str) -> HttpResponse:
+    """``/d/<token>/invitation.ics``: the delegation's visits as a calendar file to import (METHOD:PUBLISH)."""
+    delegation = _delegation_or_404(token)
+    visit = _visits(delegation).first()
+    if visit is None:
+        raise Http404(_("No visit is scheduled yet."))
+    body = calendar_bytes(invitation_calendar(visit=visit, method="PUBLISH", language=delegation.language))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kunjungan-{visit.pk}.ics"'
+    return response
