@@ -46,7 +46,9 @@ def test_page_shows_agenda_in_the_delegations_zone(visit, client):
     assert "prokopim@malang.example.org" in body
     assert "https://www.openstreetmap.org/search?query=" in body
     # Nothing of the staff side is reachable from it.
-    assert "/admin/" not in body and "/api/" not in body and "/visits/" not in body
+    assert "/admin/" not in body
+    assert "/api/" not in body
+    assert "/visits/" not in body
 
 
 def test_tampered_revoked_or_expired_link_is_refused(visit, client):

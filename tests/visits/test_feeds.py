@@ -104,7 +104,8 @@ def test_feed_page_creates_shows_url_once_and_revokes(visit, staff_client):
 
     assert response.status_code == 200
     url = response.context["new_url"]
-    assert url.startswith("http://testserver/feeds/") and url.endswith(".ics")
+    assert url.startswith("http://testserver/feeds/")
+    assert url.endswith(".ics")
     assert staff_client.get(url.removeprefix("http://testserver")).status_code == 200
     assert url not in staff_client.get("/feeds/").content.decode()
     feed = CalendarFeed.objects.get()
