@@ -546,7 +546,8 @@ def run(args: argparse.Namespace, var_dir: Path, stack: contextlib.ExitStack) ->
         print(f"WORKER DIED with status {worker.returncode} after {elapsed:.1f} s:\n{tail(log_path)}")
     print(f"seconds:   {elapsed:.2f} (from the call to reminders_queue_due until the last row said sent)")
     verdict = "met" if rate >= TARGET_PER_SECOND else "NOT MET"
-    print(f"rate:      {rate:.1f} messages/s (target ≥ {TARGET_PER_SECOND}/s: {verdict})")
+    so_far = " so far" if timed_out or died else ""
+    print(f"rate:      {rate:.1f} messages/s{so_far} (target ≥ {TARGET_PER_SECOND}/s: {verdict})")
     print(
         "rows:      "
         + ", ".join(
@@ -554,12 +555,14 @@ def run(args: argparse.Namespace, var_dir: Path, stack: contextlib.ExitStack) ->
         )
         + f"; {retried} needed more than one attempt"
     )
+    # Cut short, the missing ones were not lost, just not sent yet.
+    missing = "not received (the run was cut short)" if timed_out or died else "lost"
+    size = handler.bytes / handler.messages / 1024 if handler.messages else 0
     print(
-        f"smtp:      {handler.messages} messages ({handler.bytes / handler.messages / 1024 if handler.messages else 0:.1f} KiB each); "
-        f"{once}/{len(expected)} recipients got exactly one, {len(lost)} lost, {len(duplicated)} duplicated, "
-        f"{len(unexpected)} unexpected"
+        f"smtp:      {handler.messages} messages ({size:.1f} KiB each); {once}/{len(expected)} recipients "
+        f"got exactly one, {len(lost)} {missing}, {len(duplicated)} duplicated, {len(unexpected)} unexpected"
     )
-    for label, items in (("lost", lost[:5]), ("duplicated", list(duplicated.items())[:5])):
+    for label, items in (("missing", lost[:5]), ("duplicated", list(duplicated.items())[:5])):
         if items:
             print(f"           first {label}: {items}")
     print("memory:    peak RSS (VmHWM from /proc/<pid>/status, Linux):")
