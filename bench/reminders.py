@@ -150,6 +150,33 @@ def machine_cpu_ticks() -> tuple[int, int]:
     return sum(values) - idle, sum(values)
 
 
+def cpu_ticks_by_process() -> dict[int, tuple[str, int]]:
+    """Every process's name and user + system clock ticks so far, from ``/proc/*/stat``."""
+    ticks = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            head, rest = (entry / "stat").read_text().rsplit(")", 1)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        fields = rest.split()
+        ticks[int(entry.name)] = (head.split("(", 1)[1], int(fields[11]) + int(fields[12]))
+    return ticks
+
+
+def other_cpu_seconds(
+    before: dict[int, tuple[str, int]], after: dict[int, tuple[str, int]], *, exclude: set[int]
+) -> list[tuple[str, float]]:
+    """CPU seconds used between two snapshots by processes not in ``exclude``, summed per name, largest
+    first. Processes that ended in between are not counted."""
+    used: collections.Counter[str] = collections.Counter()
+    for pid, (name, ticks) in after.items():
+        if pid not in exclude:
+            used[name] += (ticks - before.get(pid, (name, 0))[1]) / CLOCK_TICKS
+    return [(name, seconds) for name, seconds in used.most_common() if seconds >= 0.05]
+
+
 @dataclasses.dataclass
 class WorkerSample:
     """What was seen of the worker's processes: peak VmHWM per pid (kB) and CPU seconds at two moments."""
@@ -479,6 +506,7 @@ def run(args: argparse.Namespace, var_dir: Path, stack: contextlib.ExitStack) ->
     # The measured part: from the call to reminders_queue_due until every reminder row says sent.
     own_cpu_start = time.process_time()
     machine_start = machine_cpu_ticks()
+    processes_start = cpu_ticks_by_process()
     t0 = time.perf_counter()
     created = reminders_queue_due()
     queued_seconds = time.perf_counter() - t0
@@ -515,6 +543,7 @@ def run(args: argparse.Namespace, var_dir: Path, stack: contextlib.ExitStack) ->
     elapsed = time.perf_counter() - t0
     own_cpu = time.process_time() - own_cpu_start
     machine_end = machine_cpu_ticks()
+    processes_end = cpu_ticks_by_process()
     watch.sample()
     watch.cpu_end = watch.cpu()
 
@@ -581,6 +610,14 @@ def run(args: argparse.Namespace, var_dir: Path, stack: contextlib.ExitStack) ->
         f"             whole machine: {os.cpu_count()} CPUs, {100 * busy_ticks / max(total_ticks, 1):.0f}% busy "
         "(/proc/stat; includes the database and broker servers)"
     )
+    others = other_cpu_seconds(
+        processes_start, processes_end, exclude={os.getpid(), *watch.cpu_end, *watch.cpu_start}
+    )
+    if others:
+        print(
+            "             other processes (database, broker, anything else running): "
+            + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in others[:6])
+        )
     runtimes = task_runtimes(log_path)
     if runtimes:
         runtimes.sort()

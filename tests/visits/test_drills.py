@@ -58,6 +58,7 @@ KILL_AFTER = 16  # messages received before worker A is killed, during the next 
 class Received:
     """One message as the SMTP server accepted it."""
 
+    rcpt_at: dt.datetime
     at: dt.datetime
     rcpt_tos: tuple[str, ...]
     to: str
@@ -77,11 +78,14 @@ class RecordingHandler:
         self.rcpt_delay = rcpt_delay
         self.under_way_after = under_way_after
         self.send_under_way = threading.Event()
+        self.send_under_way_at: dt.datetime | None = None
         self._received: list[Received] = []
         self._lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        session.rcpt_at = dt.datetime.now(dt.UTC)
         if self.under_way_after is not None and len(self.received) >= self.under_way_after:
+            self.send_under_way_at = session.rcpt_at
             self.send_under_way.set()
         if self.rcpt_delay:
             await asyncio.sleep(self.rcpt_delay)
@@ -96,6 +100,7 @@ class RecordingHandler:
         with self._lock:
             self._received.append(
                 Received(
+                    rcpt_at=session.rcpt_at,
                     at=dt.datetime.now(dt.UTC),
                     rcpt_tos=tuple(envelope.rcpt_tos),
                     to=headers["To"].addresses[0].addr_spec,
@@ -280,7 +285,7 @@ def _evidence(received: list[Received], expected: list[str], *, killed_at: dt.da
             continue
         row = Message.objects.filter(recipient_email=address).first()
         copies = [
-            f"{r.at.isoformat()} Message-ID {r.message_id} (client port {r.client_port})"
+            f"RCPT {r.rcpt_at.isoformat()}, end of DATA {r.at.isoformat()}, Message-ID {r.message_id} (client port {r.client_port})"
             for r in received
             if address in r.rcpt_tos
         ]
@@ -326,9 +331,9 @@ def test_worker_killed_mid_batch_delivers_each_message_once(visit, broker, smtp_
     )
     # Killed at a random moment of the send under way: while the server answers RCPT, during DATA, after
     # the 250 and before the row's commit, or just after it (a send takes about 40 ms at the server).
-    time.sleep(kill_delay := random.uniform(0, 0.08))
-    worker_a.kill()
+    time.sleep(random.uniform(0, 0.08))
     killed_at = dt.datetime.now(dt.UTC)
+    worker_a.kill()
     delivered_by_a = len(smtp.handler.received)
     assert delivered_by_a < len(expected), "worker A finished the batch before it was killed"
 
@@ -359,9 +364,13 @@ def test_worker_killed_mid_batch_delivers_each_message_once(visit, broker, smtp_
     received = smtp.handler.received
     print(  # shown with -rP or -s: which path recovered what, on which broker
         f"drill on {broker} + {connection.vendor}: {delivered_by_a} delivered before the SIGKILL at "
-        f"{killed_at.isoformat()} ({kill_delay * 1000:.0f} ms into a send), "
-        f"{len(received) - delivered_by_a} after it; rows re-queued by "
-        f"messages_requeue_stale (tasks lost with worker A): {requeued}"
+        f"{killed_at.isoformat()}, {(killed_at - smtp.handler.send_under_way_at).total_seconds() * 1000:.0f} ms "
+        f"after a RCPT; {len(received) - delivered_by_a} after it; rows re-queued by "
+        f"messages_requeue_stale (tasks lost with worker A): {requeued}; last before the kill: "
+        + "; ".join(
+            f"{r.rcpt_tos[0]} RCPT {r.rcpt_at:%S.%f} DATA {r.at:%S.%f}"
+            for r in received[delivered_by_a - 2 : delivered_by_a]
+        )
     )
 
     evidence = _evidence(received, expected, killed_at=killed_at)
