@@ -32,7 +32,9 @@ def agenda_lines(visit: Visit, zone: str | None = None) -> list[str]:
     tz = zoneinfo.ZoneInfo(zone or visit.timezone)
     lines = []
     for item in visit.agenda_items.all():
-        details = [part for part in (item.venue.name if item.venue_id else "", item.speaker_name) if part]
+        # The main venue goes without saying; another room or a site is named.
+        room = item.venue.name if item.venue_id and item.venue_id != visit.venue_id else ""
+        details = [part for part in (room, item.speaker_name) if part]
         suffix = "".join(f" · {part}" for part in details)
         start, end = item.start.astimezone(tz), item.end.astimezone(tz)
         day = (

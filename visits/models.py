@@ -1,5 +1,6 @@
 """The host side of a visit: regions, institutions, officials, venues, visits, agendas and sent messages."""
 
+import datetime as dt
 import uuid
 import zoneinfo
 
@@ -43,6 +44,20 @@ def validate_timezone(value: str) -> None:
 
 # Reminders before a visit's start, in minutes: H-7, H-3, H-1 and two hours before.
 DEFAULT_REMINDER_MINUTES = [7 * 24 * 60, 3 * 24 * 60, 24 * 60, 120]
+
+
+def default_reception_days() -> list[int]:
+    return [0, 1, 2, 3, 4]
+
+
+def validate_weekdays(value) -> None:
+    """A list of distinct weekday numbers, 0 (Monday) to 6 (Sunday)."""
+    if (
+        not isinstance(value, list)
+        or len(set(value)) != len(value)
+        or any(isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6 for d in value)
+    ):
+        raise ValidationError(_("Give the days as a list of numbers from 0 (Monday) to 6 (Sunday)."))
 
 
 MAX_REMINDER_MINUTES = 60 * 24 * 60  # 60 days, the reminder sweep's horizon
@@ -105,6 +120,21 @@ class Institution(TimestampedModel):
     organizer_name = models.CharField(_("organizer name"), max_length=200, blank=True)
     organizer_position = models.CharField(_("organizer position"), max_length=300, blank=True)
     organizer_email = models.EmailField(_("organizer e-mail"), blank=True)
+    # Scheduling rules of the host (warnings when a booking breaks them; see visits/conflicts.py).
+    office_opens = models.TimeField(_("office opens"), default=dt.time(8, 0))
+    office_closes = models.TimeField(_("office closes"), default=dt.time(16, 0))
+    reception_days = models.JSONField(
+        _("reception days"),
+        default=default_reception_days,
+        validators=[validate_weekdays],
+        help_text=_("Weekdays on which visits are received: 0 = Monday … 6 = Sunday."),
+    )
+    lead_time_days = models.PositiveSmallIntegerField(_("minimum lead time (working days)"), default=5)
+    friday_prayer_start = models.TimeField(_("Friday prayer window starts"), default=dt.time(11, 30))
+    friday_prayer_end = models.TimeField(_("Friday prayer window ends"), default=dt.time(13, 0))
+    venue_buffer_minutes = models.PositiveSmallIntegerField(
+        _("buffer between bookings of a room (minutes)"), default=15
+    )
     review_messages = models.BooleanField(
         _("review messages before they are sent"),
         default=False,
@@ -236,6 +266,12 @@ class Visit(TimestampedModel):
         help_text=_("Empty: the host's reminders."),
     )
     cancellation_reason = models.TextField(_("cancellation reason"), blank=True)
+    booking_warnings = models.JSONField(
+        _("warnings accepted at booking"),
+        default=list,
+        blank=True,
+        help_text=_("What the scheduling rules warned of when the visit was booked, with the reason given."),
+    )
     all_day = models.BooleanField(
         _("send as all-day event"),
         default=False,
@@ -314,6 +350,9 @@ class AgendaItem(models.Model):
         verbose_name=_("host speaker or guide"),
     )
     guest_speaker = models.CharField(_("guest speaker"), max_length=200, blank=True)
+    # Copied from the visit's status: a cancelled visit's items no longer hold their room. It lets
+    # PostgreSQL's exclusion constraint (migration 0003) ignore them.
+    cancelled = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["start", "end", "pk"]

@@ -4,12 +4,14 @@ import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from delegations.models import Delegation, Member
 from reports.models import FollowUp, KeyPoint, Outcome
 
+from ..conflicts import ProposedItem, check_booking
+from ..enums import VisitStatus
 from ..importer import VisitFile, VisitFileError
 from ..models import AgendaItem, Institution, Official, Region, Venue, Visit, VisitOfficial
 from .lifecycle import schedule_signature, visit_changes_record
@@ -77,139 +79,199 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
 
     Raises ``VisitFileError`` (path and message per problem) when a value breaks a model rule.
     """
-    with transaction.atomic():
-        changed = False
-        host_region, c = _upsert(
-            Region,
-            {"code": data.host_region.code},
-            {
-                "name": data.host_region.name,
-                "kind": data.host_region.kind,
-                "province": data.host_region.province,
-                "timezone": data.host_region.timezone,
-            },
-            "host.region",
-        )
-        changed |= c
-        if data.guest_region.code == data.host_region.code:
-            guest_region = host_region
-        else:
-            guest_region, c = _upsert(
+    try:
+        with transaction.atomic():
+            changed = False
+            host_region, c = _upsert(
                 Region,
-                {"code": data.guest_region.code},
+                {"code": data.host_region.code},
                 {
-                    "name": data.guest_region.name,
-                    "kind": data.guest_region.kind,
-                    "province": data.guest_region.province,
-                    "timezone": data.guest_region.timezone,
+                    "name": data.host_region.name,
+                    "kind": data.host_region.kind,
+                    "province": data.host_region.province,
+                    "timezone": data.host_region.timezone,
                 },
-                "delegation.region",
+                "host.region",
             )
             changed |= c
-        host_values = {"kind": data.host_kind, "region": host_region}
-        for key, name in (("subtitle", "letterhead_subtitle"), ("address", "address"), ("phone", "phone")):
-            if data.letterhead.get(key):
-                host_values[name] = data.letterhead[key]
-        for key in ("email", "website"):
-            if data.letterhead.get(key):
-                host_values[key] = data.letterhead[key]
-        host_values |= {
-            "organizer_name": data.organizer.name,
-            "organizer_position": data.organizer.position,
-            "organizer_email": data.organizer.email,
-        }
-        host, c = _upsert(Institution, {"name": data.host_name}, host_values, "host")
-        changed |= c
-        if data.guest_name == data.host_name:
-            raise VisitFileError([("delegation.institution", _("is the host itself"))])
-        guest, c = _upsert(
-            Institution,
-            {"name": data.guest_name},
-            {"kind": data.guest_kind, "region": guest_region},
-            "delegation",
-        )
-        changed |= c
-
-        officials: dict[str, Official] = {}
-        for index, person in enumerate(data.officials):
-            official, c = _upsert(
-                Official,
-                {"institution": host, "name": person.name},
-                {
-                    "position": person.position,
-                    "unit": person.unit,
-                    "email": person.email,
-                    "precedence": person.precedence,
-                },
-                f"host.officials[{index}]",
+            if data.guest_region.code == data.host_region.code:
+                guest_region = host_region
+            else:
+                guest_region, c = _upsert(
+                    Region,
+                    {"code": data.guest_region.code},
+                    {
+                        "name": data.guest_region.name,
+                        "kind": data.guest_region.kind,
+                        "province": data.guest_region.province,
+                        "timezone": data.guest_region.timezone,
+                    },
+                    "delegation.region",
+                )
+                changed |= c
+            host_values = {"kind": data.host_kind, "region": host_region}
+            for key, name in (
+                ("subtitle", "letterhead_subtitle"),
+                ("address", "address"),
+                ("phone", "phone"),
+            ):
+                if data.letterhead.get(key):
+                    host_values[name] = data.letterhead[key]
+            for key in ("email", "website"):
+                if data.letterhead.get(key):
+                    host_values[key] = data.letterhead[key]
+            host_values |= {
+                "organizer_name": data.organizer.name,
+                "organizer_position": data.organizer.position,
+                "organizer_email": data.organizer.email,
+            }
+            host, c = _upsert(Institution, {"name": data.host_name}, host_values, "host")
+            changed |= c
+            if data.guest_name == data.host_name:
+                raise VisitFileError([("delegation.institution", _("is the host itself"))])
+            guest, c = _upsert(
+                Institution,
+                {"name": data.guest_name},
+                {"kind": data.guest_kind, "region": guest_region},
+                "delegation",
             )
             changed |= c
-            officials[person.name.casefold()] = official
-        venues: dict[str, Venue] = {}
-        for index, item in enumerate(data.venues):
-            venue, c = _upsert(
-                Venue,
-                {"institution": host, "name": item.name},
+
+            officials: dict[str, Official] = {}
+            for index, person in enumerate(data.officials):
+                official, c = _upsert(
+                    Official,
+                    {"institution": host, "name": person.name},
+                    {
+                        "position": person.position,
+                        "unit": person.unit,
+                        "email": person.email,
+                        "precedence": person.precedence,
+                    },
+                    f"host.officials[{index}]",
+                )
+                changed |= c
+                officials[person.name.casefold()] = official
+            venues: dict[str, Venue] = {}
+            for index, item in enumerate(data.venues):
+                venue, c = _upsert(
+                    Venue,
+                    {"institution": host, "name": item.name},
+                    {
+                        "kind": item.kind,
+                        "address": item.address,
+                        "capacity": item.capacity,
+                        "description": item.description,
+                    },
+                    f"host.venues[{index}]",
+                )
+                changed |= c
+                venues[item.name.casefold()] = venue
+
+            delegation, c = _upsert(
+                Delegation,
+                {"institution": guest, "request_letter_number": data.letter_number},
                 {
-                    "kind": item.kind,
-                    "address": item.address,
-                    "capacity": item.capacity,
-                    "description": item.description,
+                    "request_letter_date": data.letter_date,
+                    "leader_name": data.leader.name,
+                    "leader_position": data.leader.position,
+                    "leader_email": data.leader.email,
+                    "contact_name": data.contact.name,
+                    "contact_position": data.contact.position,
+                    "contact_email": data.contact.email,
+                    "contact_phone": data.contact.phone,
+                    "size": data.size,
+                    "language": data.language,
                 },
-                f"host.venues[{index}]",
+                "delegation",
             )
             changed |= c
-            venues[item.name.casefold()] = venue
+            changed |= _sync_members(delegation, data)
 
-        delegation, c = _upsert(
-            Delegation,
-            {"institution": guest, "request_letter_number": data.letter_number},
-            {
-                "request_letter_date": data.letter_date,
-                "leader_name": data.leader.name,
-                "leader_position": data.leader.position,
-                "leader_email": data.leader.email,
-                "contact_name": data.contact.name,
-                "contact_position": data.contact.position,
-                "contact_email": data.contact.email,
-                "contact_phone": data.contact.phone,
-                "size": data.size,
-                "language": data.language,
-            },
-            "delegation",
-        )
-        changed |= c
-        changed |= _sync_members(delegation, data)
+            visit = Visit.objects.filter(host=host, delegation=delegation).first()
+            created = visit is None
+            before = None if created else schedule_signature(visit)
+            visit, c = _upsert(
+                Visit,
+                {"host": host, "delegation": delegation},
+                {
+                    "kind": data.kind,
+                    "title": data.title,
+                    "topics": data.topics,
+                    "start": data.start,
+                    "end": data.end,
+                    "timezone": data.timezone,
+                    "venue": venues.get(data.venue.casefold()) if data.venue else None,
+                    "status": data.status,
+                },
+                "visit",
+                exclude=("uid",),
+            )
+            changed |= c
+            warnings = list(data.warnings)
+            if data.status == VisitStatus.SCHEDULED:
+                warnings += _check_against_other_bookings(visit, data, officials, venues)
+            changed |= _sync_visit_officials(visit, data, officials)
+            changed |= _sync_agenda(visit, data, officials, venues)
+            changed |= _sync_outcome(visit, data)
 
-        visit = Visit.objects.filter(host=host, delegation=delegation).first()
-        created = visit is None
-        before = None if created else schedule_signature(visit)
-        visit, c = _upsert(
-            Visit,
-            {"host": host, "delegation": delegation},
-            {
-                "kind": data.kind,
-                "title": data.title,
-                "topics": data.topics,
-                "start": data.start,
-                "end": data.end,
-                "timezone": data.timezone,
-                "venue": venues.get(data.venue.casefold()) if data.venue else None,
-                "status": data.status,
-            },
-            "visit",
-            exclude=("uid",),
-        )
-        changed |= c
-        changed |= _sync_visit_officials(visit, data, officials)
-        changed |= _sync_agenda(visit, data, officials, venues)
-        changed |= _sync_outcome(visit, data)
-
-        bumped = before is not None and visit_changes_record(visit=visit, before=before, by=by)
+            bumped = before is not None and visit_changes_record(visit=visit, before=before, by=by)
+    except IntegrityError as exc:
+        # PostgreSQL's room constraint (checked at commit): another booking took the room meanwhile.
+        raise VisitFileError(
+            [("visit", _("A room in this agenda was booked by someone else a moment ago."))]
+        ) from exc
     logger.debug("visit %s imported (created=%s, changed=%s) by %s", visit.pk, created, changed, by)
     return ImportResult(
-        visit=visit, created=created, changed=changed, sequence_bumped=bumped, warnings=data.warnings
+        visit=visit, created=created, changed=changed, sequence_bumped=bumped, warnings=warnings
     )
+
+
+def _agenda_venue(item, data: VisitFile, venues: dict[str, Venue]) -> Venue | None:
+    """An item's room: its own, or else the visit's main venue (it holds that room)."""
+    name = item.venue or data.venue
+    return venues.get(name.casefold()) if name else None
+
+
+def _agenda_official(item, officials: dict[str, Official]) -> Official | None:
+    person = item.speaker or item.guide
+    return officials.get(person.casefold()) if person else None
+
+
+def _check_against_other_bookings(
+    visit: Visit, data: VisitFile, officials: dict[str, Official], venues: dict[str, Venue]
+) -> list[str]:
+    """Refuse a file whose agenda clashes with another booking (room, official, overlapping items); return
+    the rules' warnings as text. Past visits may be imported (a record of what happened)."""
+    items = []
+    for item in data.agenda:
+        room, official = _agenda_venue(item, data, venues), _agenda_official(item, officials)
+        items.append(
+            ProposedItem(
+                item.start,
+                item.end,
+                room.pk if room else None,
+                official.pk if official else None,
+                item.title,
+                item.kind,
+            )
+        )
+    report = check_booking(
+        host=visit.host,
+        start=data.start,
+        end=data.end,
+        items=items,
+        zone=data.timezone,
+        delegation_id=visit.delegation_id,
+        delegation_size=data.size,
+        exclude_visit_id=visit.pk,
+        allow_past=True,
+    )
+    if report.errors:
+        raise VisitFileError(
+            [(data.agenda[f.item].path if f.item is not None else "visit", f.message) for f in report.errors]
+        )
+    return [f"visit: {f.message}" for f in report.warnings]
 
 
 def _sync_members(delegation: Delegation, data: VisitFile) -> bool:
@@ -260,9 +322,10 @@ def _sync_agenda(
             "end": item.end,
             "kind": item.kind,
             "title": item.title,
-            "venue": venues.get(item.venue.casefold()) if item.venue else None,
+            "venue": _agenda_venue(item, data, venues),
             "official": official,
             "guest_speaker": person if person and official is None else "",
+            "cancelled": data.status == VisitStatus.CANCELLED,
         }
         row = existing[index] if index < len(existing) else AgendaItem(visit=visit)
         dirty = row.pk is None

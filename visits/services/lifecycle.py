@@ -8,9 +8,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..conflicts import ProposedItem, check_booking
 from ..enums import VisitStatus
 from ..models import AgendaItem, Message, Visit
-from .base import ServiceError
+from .base import BookingConflict, ServiceError
 from .messaging import InvitationBatch, visit_cancellations_queue, visit_invitations_send
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,8 @@ def visit_reschedule(
     and the batch (None when nobody had been invited).
 
     Raises ``ServiceError`` for a naive datetime, a start in the past, or a visit that is not
-    requested or scheduled. Conflicts with other bookings are not checked here yet.
+    requested or scheduled; ``BookingConflict`` (a ``ServiceError``) when the moved agenda clashes with
+    another booking (room, official), as ``conflicts.check_booking`` finds; warnings do not stop a move.
     """
     if timezone.is_naive(start):
         raise ServiceError(_("The new start must carry its time zone."))
@@ -68,6 +70,22 @@ def visit_reschedule(
         delta = start - visit.start
         if not delta:
             return visit, None
+        moved = [
+            ProposedItem(i.start + delta, i.end + delta, i.venue_id, i.official_id, i.title, i.kind)
+            for i in visit.agenda_items.order_by("start", "end", "pk")
+        ]
+        report = check_booking(
+            host=visit.host,
+            start=visit.start + delta,
+            end=visit.end + delta,
+            items=moved,
+            zone=visit.timezone,
+            delegation_id=visit.delegation_id,
+            exclude_visit_id=visit.pk,
+            now=now,
+        )
+        if report.errors:
+            raise BookingConflict(report)
         AgendaItem.objects.filter(visit=visit).update(start=F("start") + delta, end=F("end") + delta)
         visit.start += delta
         visit.end += delta
@@ -107,6 +125,7 @@ def visit_cancel(*, visit: Visit, reason: str, by=None) -> list[Message]:
         if visit.invitations_sent_at is not None:
             visit.sequence += 1
         visit.save(update_fields=["status", "cancellation_reason", "sequence", "updated_at"])
+        AgendaItem.objects.filter(visit=visit).update(cancelled=True)  # the rooms are free again
         cancels = visit_cancellations_queue(visit=visit)
     logger.info("visit %s cancelled by %s: %d CANCELs queued", visit.pk, by, len(cancels))
     return cancels

@@ -1,0 +1,391 @@
+"""The scheduling rules: what makes a booking impossible (errors) and what staff should know (warnings).
+
+A booking is a visit's window and its agenda items (each with a room or site and a host official). The
+checks read the database once per kind of clash, through the indexes on (venue, start, end) and
+(official, start, end), so checking one item against 100,000 booked ones stays in milliseconds.
+
+Errors (a booking with any is refused):
+- ``room_double_booked``: a room or site already holds a live item overlapping this one, the host's
+  buffer (``Institution.venue_buffer_minutes``) included;
+- ``official_double_booked``: a host official is already in an overlapping item;
+- ``agenda_overlap``: two items of the same booking overlap;
+- ``outside_visit``: an item lies outside the visit's window (an arrival may begin up to two hours
+  before the opening, as in the visit file format);
+- ``end_before_start``, ``in_the_past``, ``foreign_room``, ``foreign_official``: bad input.
+
+Warnings (staff may go ahead, giving a reason that is recorded):
+- ``holiday``: a national holiday or *cuti bersama* (the ``holidays`` package, categories public and
+  government, per SKB 3 Menteri);
+- ``weekend``, ``not_reception_day``, ``outside_office_hours``, ``short_notice`` (fewer working days than
+  the host's lead time), ``friday_prayer`` (an item runs into the Friday-prayer window, in the host's
+  zone), ``over_capacity`` (the delegation is larger than a room or site), ``delegation_elsewhere`` (the
+  same delegation is booked elsewhere at that time).
+"""
+
+import datetime as dt
+import zoneinfo
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+
+import holidays
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from .enums import VisitStatus
+from .models import AgendaItem, Institution, Official, Venue, Visit
+
+ARRIVAL_LEAD = dt.timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class ProposedItem:
+    """One agenda item of a booking: aware start and end, room or site, host official (ids or None)."""
+
+    start: dt.datetime
+    end: dt.datetime
+    venue_id: int | None = None
+    official_id: int | None = None
+    title: str = ""
+    kind: str = ""
+
+
+@dataclass
+class Finding:
+    """One clash: a stable ``code``, a message in the active language, and what it is about."""
+
+    code: str
+    message: str
+    item: int | None = None  # index of the proposed item, when it concerns one
+    other_visit: int | None = None  # the visit it clashes with, when there is one
+    day: str | None = None  # the date, for day rules (holiday, weekend …)
+
+    def as_dict(self) -> dict:
+        return {key: value for key, value in asdict(self).items() if value is not None}
+
+
+@dataclass
+class ConflictReport:
+    errors: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict:
+        return {
+            "errors": [f.as_dict() for f in self.errors],
+            "warnings": [f.as_dict() for f in self.warnings],
+        }
+
+
+@lru_cache(maxsize=64)
+def _holidays(year: int, language: str) -> holidays.HolidayBase:
+    return holidays.country_holidays(
+        "ID", years=year, categories=("public", "government"), language="id" if language == "id" else "en_US"
+    )
+
+
+def holiday_name(day: dt.date) -> str | None:
+    """The national holiday or *cuti bersama* on ``day`` (Indonesia), named in the active language."""
+    return _holidays(day.year, (get_language() or "id")[:2]).get(day)
+
+
+def working_days_between(first: dt.date, last: dt.date) -> int:
+    """Working days after ``first`` up to and including ``last``: Monday–Friday, holidays and cuti bersama excluded."""
+    count, day = 0, first
+    while day < last:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5 and holiday_name(day) is None:
+            count += 1
+    return count
+
+
+def _fmt(moment: dt.datetime, tz) -> str:
+    return moment.astimezone(tz).strftime("%d/%m/%Y %H:%M")
+
+
+def check_booking(
+    *,
+    host: Institution,
+    start: dt.datetime,
+    end: dt.datetime,
+    items: list[ProposedItem],
+    zone: str,
+    delegation_id: int | None = None,
+    delegation_size: int = 0,
+    exclude_visit_id: int | None = None,
+    now: dt.datetime | None = None,
+    allow_past: bool = False,
+) -> ConflictReport:
+    """Check a proposed booking of ``host`` from ``start`` to ``end`` (aware) with ``items``.
+
+    ``zone`` is the IANA zone the host's rules are read in. ``exclude_visit_id`` leaves out the visit being
+    rescheduled. ``allow_past`` lets a record of a past visit be checked (imports). Reads the database;
+    writes nothing. Returns a ``ConflictReport``; never raises for a clash.
+    """
+    report = ConflictReport()
+    tz = zoneinfo.ZoneInfo(zone)
+    now = now or timezone.now()
+    if (
+        timezone.is_naive(start)
+        or timezone.is_naive(end)
+        or any(timezone.is_naive(i.start) or timezone.is_naive(i.end) for i in items)
+    ):
+        report.errors.append(Finding("naive_datetime", _("Every time must carry its time zone.")))
+        return report
+    if end <= start:
+        report.errors.append(Finding("end_before_start", _("The visit ends before it starts.")))
+        return report
+    if start < now and not allow_past:
+        report.errors.append(Finding("in_the_past", _("A new booking cannot start in the past.")))
+
+    _check_items_themselves(report, items, start, end, tz)
+    _check_ownership(report, host, items)
+    if report.errors:
+        return report
+    _check_rooms(report, host, items, exclude_visit_id, tz)
+    _check_officials(report, items, exclude_visit_id, tz)
+    _check_days_and_hours(report, host, start, end, items, tz, now)
+    _check_capacity(report, items, delegation_size)
+    if delegation_id is not None:
+        clash = (
+            Visit.objects.filter(delegation_id=delegation_id, start__lt=end, end__gt=start)
+            .exclude(status=VisitStatus.CANCELLED)
+            .exclude(pk=exclude_visit_id)
+            .values_list("pk", "title")
+            .first()
+        )
+        if clash:
+            report.warnings.append(
+                Finding(
+                    "delegation_elsewhere",
+                    _("The same delegation is booked for “%(title)s” at that time.") % {"title": clash[1]},
+                    other_visit=clash[0],
+                )
+            )
+    return report
+
+
+def _check_items_themselves(report, items, start, end, tz) -> None:
+    for index, item in enumerate(items):
+        if item.end <= item.start:
+            report.errors.append(
+                Finding("end_before_start", _("This item ends before it starts."), item=index)
+            )
+            continue
+        earliest = start - ARRIVAL_LEAD if item.kind == "arrival" else start
+        if item.start < earliest or item.end > end:
+            report.errors.append(
+                Finding(
+                    "outside_visit",
+                    _("%(start)s–%(end)s is outside the visit.")
+                    % {"start": _fmt(item.start, tz), "end": item.end.astimezone(tz).strftime("%H:%M")},
+                    item=index,
+                )
+            )
+    for i, first in enumerate(items):
+        for j in range(i + 1, len(items)):
+            second = items[j]
+            if first.start < second.end and second.start < first.end:
+                report.errors.append(
+                    Finding(
+                        "agenda_overlap",
+                        _("Items %(first)s and %(second)s of the agenda overlap.")
+                        % {"first": i + 1, "second": j + 1},
+                        item=j,
+                    )
+                )
+
+
+def _check_ownership(report, host, items) -> None:
+    venue_ids = {i.venue_id for i in items if i.venue_id}
+    official_ids = {i.official_id for i in items if i.official_id}
+    own_venues = set(Venue.objects.filter(pk__in=venue_ids, institution=host).values_list("pk", flat=True))
+    own_officials = set(
+        Official.objects.filter(pk__in=official_ids, institution=host).values_list("pk", flat=True)
+    )
+    for index, item in enumerate(items):
+        if item.venue_id and item.venue_id not in own_venues:
+            report.errors.append(
+                Finding("foreign_room", _("That room or site is not one of the host's."), item=index)
+            )
+        if item.official_id and item.official_id not in own_officials:
+            report.errors.append(
+                Finding("foreign_official", _("That official is not one of the host's."), item=index)
+            )
+
+
+def _live_items(exclude_visit_id):
+    rows = AgendaItem.objects.filter(cancelled=False)
+    return rows.exclude(visit_id=exclude_visit_id) if exclude_visit_id else rows
+
+
+def _check_rooms(report, host, items, exclude_visit_id, tz) -> None:
+    buffer = dt.timedelta(minutes=host.venue_buffer_minutes)
+    for index, item in enumerate(items):
+        if not item.venue_id:
+            continue
+        clash = (
+            _live_items(exclude_visit_id)
+            .filter(venue_id=item.venue_id, start__lt=item.end + buffer, end__gt=item.start - buffer)
+            .select_related("venue", "visit")
+            .only("start", "end", "visit__title", "venue__name")
+            .first()
+        )
+        if clash:
+            report.errors.append(
+                Finding(
+                    "room_double_booked",
+                    _(
+                        "%(room)s is booked %(start)s–%(end)s for “%(visit)s” (with %(buffer)s minutes between bookings)."
+                    )
+                    % {
+                        "room": clash.venue.name,
+                        "start": _fmt(clash.start, tz),
+                        "end": clash.end.astimezone(tz).strftime("%H:%M"),
+                        "visit": clash.visit.title,
+                        "buffer": host.venue_buffer_minutes,
+                    },
+                    item=index,
+                    other_visit=clash.visit_id,
+                )
+            )
+
+
+def _check_officials(report, items, exclude_visit_id, tz) -> None:
+    for index, item in enumerate(items):
+        if not item.official_id:
+            continue
+        clash = (
+            _live_items(exclude_visit_id)
+            .filter(official_id=item.official_id, start__lt=item.end, end__gt=item.start)
+            .select_related("official", "visit")
+            .only("start", "end", "visit__title", "official__name")
+            .first()
+        )
+        if clash:
+            report.errors.append(
+                Finding(
+                    "official_double_booked",
+                    _("%(official)s is already in “%(visit)s” %(start)s–%(end)s.")
+                    % {
+                        "official": clash.official.name,
+                        "visit": clash.visit.title,
+                        "start": _fmt(clash.start, tz),
+                        "end": clash.end.astimezone(tz).strftime("%H:%M"),
+                    },
+                    item=index,
+                    other_visit=clash.visit_id,
+                )
+            )
+
+
+def _check_days_and_hours(report, host, start, end, items, tz, now) -> None:
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    day = local_start.date()
+    seen_days = set()
+    while day <= local_end.date():
+        seen_days.add(day)
+        name = holiday_name(day)
+        if name:
+            report.warnings.append(
+                Finding(
+                    "holiday",
+                    _("%(day)s is a holiday: %(name)s.") % {"day": day.isoformat(), "name": name},
+                    day=day.isoformat(),
+                )
+            )
+        if day.weekday() >= 5:
+            report.warnings.append(
+                Finding(
+                    "weekend",
+                    _("%(day)s falls on a weekend.") % {"day": day.isoformat()},
+                    day=day.isoformat(),
+                )
+            )
+        elif day.weekday() not in host.reception_days:
+            report.warnings.append(
+                Finding(
+                    "not_reception_day",
+                    _("%(day)s is not one of the host's reception days.") % {"day": day.isoformat()},
+                    day=day.isoformat(),
+                )
+            )
+        day += dt.timedelta(days=1)
+    spans = [(i.start, i.end) for i in items] or [(start, end)]
+    for index, (first, last) in enumerate(spans):
+        a, b = first.astimezone(tz), last.astimezone(tz)
+        if a.time() < host.office_opens or b.time() > host.office_closes or a.date() != b.date():
+            report.warnings.append(
+                Finding(
+                    "outside_office_hours",
+                    _("%(start)s–%(end)s is outside office hours (%(opens)s–%(closes)s).")
+                    % {
+                        "start": _fmt(a, tz),
+                        "end": b.strftime("%H:%M"),
+                        "opens": host.office_opens.strftime("%H:%M"),
+                        "closes": host.office_closes.strftime("%H:%M"),
+                    },
+                    item=index if items else None,
+                )
+            )
+            break
+    for index, (first, last) in enumerate(spans):
+        a, b = first.astimezone(tz), last.astimezone(tz)
+        if a.weekday() == 4:
+            window_start = dt.datetime.combine(a.date(), host.friday_prayer_start, tzinfo=tz)
+            window_end = dt.datetime.combine(a.date(), host.friday_prayer_end, tzinfo=tz)
+            if a < window_end and window_start < b:
+                report.warnings.append(
+                    Finding(
+                        "friday_prayer",
+                        _("%(start)s–%(end)s runs into the Friday-prayer window (%(from)s–%(to)s).")
+                        % {
+                            "start": _fmt(a, tz),
+                            "end": b.strftime("%H:%M"),
+                            "from": host.friday_prayer_start.strftime("%H:%M"),
+                            "to": host.friday_prayer_end.strftime("%H:%M"),
+                        },
+                        item=index if items else None,
+                    )
+                )
+    lead = working_days_between(now.astimezone(tz).date(), local_start.date())
+    if start >= now and lead < host.lead_time_days:
+        report.warnings.append(
+            Finding(
+                "short_notice",
+                _("Only %(days)s working days before the visit; the host asks for %(needed)s.")
+                % {"days": lead, "needed": host.lead_time_days},
+            )
+        )
+
+
+def _check_capacity(report, items, delegation_size: int) -> None:
+    if not delegation_size:
+        return
+    venue_ids = {i.venue_id for i in items if i.venue_id}
+    capacities = dict(Venue.objects.filter(pk__in=venue_ids).values_list("pk", "capacity"))
+    names = dict(Venue.objects.filter(pk__in=venue_ids).values_list("pk", "name"))
+    for venue_id in sorted(venue_ids):
+        if capacities.get(venue_id, 0) < delegation_size:
+            report.warnings.append(
+                Finding(
+                    "over_capacity",
+                    _("%(room)s holds %(capacity)s people; the delegation is %(size)s.")
+                    % {"room": names[venue_id], "capacity": capacities[venue_id], "size": delegation_size},
+                    item=next(i for i, item in enumerate(items) if item.venue_id == venue_id),
+                )
+            )
+
+
+def items_of(visit: Visit) -> list[ProposedItem]:
+    """The visit's current agenda as proposed items (for a reschedule check)."""
+    return [
+        ProposedItem(i.start, i.end, i.venue_id, i.official_id, i.title, i.kind)
+        for i in visit.agenda_items.all().order_by("start", "end", "pk")
+    ]
+
+
+__all__ = ["ConflictReport", "Finding", "ProposedItem", "check_booking", "holiday_name", "items_of"]

@@ -1,0 +1,124 @@
+"""Booking a visit: the date, the room, the officials and the agenda, checked against every other booking.
+
+Check and write happen in one transaction that holds the write lock from its start on SQLite (IMMEDIATE
+transactions, see config/settings/base.py), so two bookings cannot both pass the check; on PostgreSQL the
+exclusion constraint of migration 0004 refuses the second one even so, and that refusal is reported as
+the same ``room_double_booked`` conflict.
+"""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from ..conflicts import ConflictReport, Finding, ProposedItem, check_booking
+from ..enums import VisitStatus
+from ..models import AgendaItem, Venue, Visit
+from .base import BookingConflict, ServiceError
+from .lifecycle import schedule_signature, visit_changes_record
+
+logger = logging.getLogger(__name__)
+
+BOOKABLE = (VisitStatus.REQUESTED, VisitStatus.SCHEDULED)
+
+
+def _accept_warnings(report: ConflictReport, overrides: dict[str, str]) -> list[dict]:
+    """The warnings as stored on the visit, each with the reason staff gave (or '' when none was given)."""
+    return [
+        {**finding.as_dict(), "reason": (overrides.get(finding.code) or "").strip()}
+        for finding in report.warnings
+    ]
+
+
+def visit_schedule(
+    *,
+    visit: Visit,
+    start,
+    end,
+    venue: Venue | None,
+    items: list[ProposedItem],
+    overrides: dict[str, str] | None = None,
+    require_reasons: bool = False,
+    by=None,
+) -> tuple[Visit, ConflictReport]:
+    """Book ``visit`` from ``start`` to ``end`` (aware datetimes) in ``venue`` with the agenda ``items``.
+
+    An item without a room is held in ``venue``. The booking is checked (``conflicts.check_booking``)
+    against every other live booking. Hard conflicts raise ``BookingConflict`` and save nothing. Warnings
+    do not stop the booking; they are stored on the visit (``booking_warnings``) with the reason staff
+    gave in ``overrides`` ({code: reason}); with ``require_reasons`` a warning without a reason raises
+    ``BookingConflict`` too (the booking form asks for them). A requested visit becomes *scheduled*.
+    If invitations went out, the SEQUENCE grows and the page offers to send the updates.
+
+    Raises ``ServiceError`` for a cancelled or completed visit.
+    """
+    overrides = overrides or {}
+    if visit.status not in BOOKABLE:
+        raise ServiceError(
+            _("Only a requested or scheduled visit can be booked; this visit is “%(status)s”.")
+            % {"status": visit.get_status_display()}
+        )
+    items = [
+        item
+        if item.venue_id or venue is None
+        else ProposedItem(item.start, item.end, venue.pk, item.official_id, item.title, item.kind)
+        for item in items
+    ]
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.select_for_update().select_related("host", "delegation").get(pk=visit.pk)
+            report = check_booking(
+                host=visit.host,
+                start=start,
+                end=end,
+                items=items,
+                zone=visit.timezone,
+                delegation_id=visit.delegation_id,
+                delegation_size=visit.delegation.size,
+                exclude_visit_id=visit.pk,
+            )
+            if venue is not None and venue.institution_id != visit.host_id:
+                report.errors.append(
+                    Finding("foreign_room", _("That room or site is not one of the host's."))
+                )
+            if require_reasons:
+                for finding in report.warnings:
+                    if not (overrides.get(finding.code) or "").strip():
+                        report.errors.append(
+                            Finding(
+                                "reason_required",
+                                _("Give a reason to go ahead despite: %(warning)s")
+                                % {"warning": finding.message},
+                            )
+                        )
+            if report.errors:
+                raise BookingConflict(report)
+            before = schedule_signature(visit)
+            visit.start, visit.end, visit.venue = start, end, venue
+            visit.status = VisitStatus.SCHEDULED
+            visit.booking_warnings = _accept_warnings(report, overrides)
+            visit.save(update_fields=["start", "end", "venue", "status", "booking_warnings", "updated_at"])
+            AgendaItem.objects.filter(visit=visit).delete()
+            AgendaItem.objects.bulk_create(
+                AgendaItem(
+                    visit=visit,
+                    start=item.start,
+                    end=item.end,
+                    venue_id=item.venue_id,
+                    official_id=item.official_id,
+                    title=item.title or visit.title,
+                    kind=item.kind or "other",
+                )
+                for item in items
+            )
+            visit_changes_record(visit=visit, before=before, by=by)
+    except IntegrityError as exc:
+        # PostgreSQL's exclusion constraint: another booking of the room committed between check and write.
+        if "agenda_item_room_not_double_booked" not in str(exc):
+            raise
+        report = ConflictReport(
+            errors=[Finding("room_double_booked", _("The room was booked by someone else a moment ago."))]
+        )
+        raise BookingConflict(report) from exc
+    logger.info("visit %s booked %s–%s by %s (%d warnings)", visit.pk, start, end, by, len(report.warnings))
+    return visit, report
