@@ -1,26 +1,39 @@
 """REST API of visits under /api/v1/visits/."""
 
+import datetime as dt
 import json
 
 import django_filters
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from .conflicts import ProposedItem, check_booking
 from .enums import VisitKind, VisitStatus
-from .models import Visit
+from .models import Institution, Venue, Visit
 from .selectors import visit_detail, visit_list
 from .serializers import (
+    BookingSerializer,
     CancelSerializer,
+    ConflictCheckSerializer,
+    ConflictReportSerializer,
+    FreeSlotQuerySerializer,
+    FreeSlotSerializer,
     InvitationBatchSerializer,
     RescheduleSerializer,
     VisitDetailSerializer,
     VisitListSerializer,
 )
 from .services import ServiceError, visit_cancel, visit_invitations_send, visit_reschedule
+from .services.base import BookingConflict
+from .services.scheduling import visit_schedule
+from .slots import free_slots
 from .views import ics_response, pdf_response
 
 
@@ -115,6 +128,42 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(_batch_body(batch, visit), status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
+        summary="Book the visit: window, main venue, agenda; checked against every other booking",
+        request=BookingSerializer,
+        responses={200: VisitDetailSerializer, 409: ConflictReportSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def schedule(self, request, pk=None):
+        visit = self.get_object()
+        serializer = BookingSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        venue = None
+        if data.get("venue"):
+            venue = Venue.objects.filter(pk=data["venue"], institution=visit.host_id).first()
+            if venue is None:
+                return Response(
+                    {"venue": [_("That room or site is not one of the host's.")]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        try:
+            booked, report = visit_schedule(
+                visit=visit,
+                start=data["start"],
+                end=data["end"],
+                venue=venue,
+                items=_items(data),
+                overrides=data.get("overrides", {}),
+                by=request.user,
+            )
+        except BookingConflict as exc:
+            return _conflict_response(exc)
+        except ServiceError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        body = VisitDetailSerializer(self.get_queryset().get(pk=booked.pk)).data
+        return Response({**body, "warnings": [f.as_dict() for f in report.warnings]})
+
+    @extend_schema(
         summary="Cancel the visit; everyone invited gets a cancellation (METHOD:CANCEL)",
         request=CancelSerializer,
         responses={
@@ -148,9 +197,87 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         try:
             visit_reschedule(visit=visit, start=serializer.validated_data["start"], by=request.user)
+        except BookingConflict as exc:
+            return _conflict_response(exc)
         except ServiceError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         return Response(VisitDetailSerializer(self.get_queryset().get(pk=visit.pk)).data)
+
+
+def _conflict_response(exc: BookingConflict) -> Response:
+    """409 with the structured explanation: every error and warning, each with its code."""
+    body = {"detail": str(exc), **exc.report.as_dict()}
+    return Response(body, status=status.HTTP_409_CONFLICT)
+
+
+def _items(data: dict) -> list[ProposedItem]:
+    return [
+        ProposedItem(
+            i["start"], i["end"], i.get("venue"), i.get("official"), i.get("title", ""), i.get("kind", "")
+        )
+        for i in data.get("items", [])
+    ]
+
+
+class ConflictCheckView(APIView):
+    """``POST /api/v1/conflicts/check/``: what a booking would clash with, without booking it."""
+
+    @extend_schema(
+        summary="Check a booking against every other booking",
+        request=ConflictCheckSerializer,
+        responses=ConflictReportSerializer,
+    )
+    def post(self, request):
+        serializer = ConflictCheckSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        host = get_object_or_404(Institution.objects.select_related("region"), pk=data["host"])
+        items = _items(data)
+        if data.get("venue"):
+            items = [
+                i
+                if i.venue_id
+                else ProposedItem(i.start, i.end, data["venue"], i.official_id, i.title, i.kind)
+                for i in items
+            ]
+        report = check_booking(
+            host=host,
+            start=data["start"],
+            end=data["end"],
+            items=items,
+            zone=host.region.timezone,
+            delegation_id=data.get("delegation"),
+            delegation_size=data.get("delegation_size", 0),
+            exclude_visit_id=data.get("exclude_visit"),
+        )
+        return Response(report.as_dict())
+
+
+class FreeSlotsView(APIView):
+    """``GET /api/v1/free-slots/``: the earliest free slots for a visit, ranked by warnings."""
+
+    @extend_schema(
+        summary="Find free slots",
+        parameters=[FreeSlotQuerySerializer],
+        responses=FreeSlotSerializer(many=True),
+    )
+    def get(self, request):
+        query = FreeSlotQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        host = get_object_or_404(Institution.objects.select_related("region"), pk=data["host"])
+        slots = free_slots(
+            host=host,
+            first_day=data["first_day"],
+            last_day=data["last_day"],
+            duration=dt.timedelta(minutes=data["duration"]),
+            official_ids=data["official_ids"],
+            venue_ids=[data["venue"]] if data.get("venue") else None,
+            venue_kind=data.get("venue_kind"),
+            min_capacity=data.get("capacity", 0),
+            limit=data.get("limit", 20),
+        )
+        return Response(FreeSlotSerializer(slots, many=True).data)
 
 
 def _batch_body(batch, visit) -> dict:

