@@ -102,6 +102,17 @@ def working_days_between(first: dt.date, last: dt.date) -> int:
     return count
 
 
+def lead_time_cutoff(today: dt.date, working_days: int) -> dt.date:
+    """The first date that is at least ``working_days`` working days after ``today`` (holidays and cuti
+    bersama do not count): a visit on an earlier date comes at short notice."""
+    day, counted = today, 0
+    while counted < working_days:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5 and holiday_name(day) is None:
+            counted += 1
+    return day
+
+
 def _fmt(moment: dt.datetime, tz) -> str:
     return moment.astimezone(tz).strftime("%d/%m/%Y %H:%M")
 
@@ -351,8 +362,8 @@ def _check_days_and_hours(report, host, start, end, items, tz, now) -> None:
                         item=index if items else None,
                     )
                 )
-    lead = working_days_between(now.astimezone(tz).date(), local_start.date())
-    if start >= now and lead < host.lead_time_days:
+    if start >= now and local_start.date() < lead_time_cutoff(now.astimezone(tz).date(), host.lead_time_days):
+        lead = working_days_between(now.astimezone(tz).date(), local_start.date())
         report.warnings.append(
             Finding(
                 "short_notice",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from .conflicts import holiday_name, working_days_between
+from .conflicts import holiday_name, lead_time_cutoff
 from .models import AgendaItem, Institution, Venue
 
 
@@ -94,6 +94,7 @@ def free_slots(
     people_index = [_Busy(v) for v in person_busy.values()]
 
     found: list[Slot] = []
+    cutoff = lead_time_cutoff(now.astimezone(tz).date(), host.lead_time_days)
     day = first_day
     while day <= last_day:
         day_warnings = []
@@ -103,7 +104,7 @@ def free_slots(
             day_warnings.append("weekend")
         elif day.weekday() not in host.reception_days:
             day_warnings.append("not_reception_day")
-        if working_days_between(now.astimezone(tz).date(), day) < host.lead_time_days:
+        if day < cutoff:
             day_warnings.append("short_notice")
         start = dt.datetime.combine(day, host.office_opens, tzinfo=tz)
         closing = dt.datetime.combine(day, host.office_closes, tzinfo=tz)
