@@ -19,6 +19,7 @@ migrate: setup
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
+	$(BIN)/python manage.py load_regions
 	$(BIN)/python manage.py demo_setup
 
 run: demo

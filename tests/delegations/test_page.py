@@ -70,10 +70,15 @@ def test_contact_confirms_attendance(visit, client):
 
     assert response.status_code == 302
     delegation = Delegation.objects.get(pk=visit.delegation.pk)
-    assert (delegation.attendance_confirmed_by, delegation.attendance_confirmed_at) == ("Ni Luh Putu Contoh", DURING)
+    assert (delegation.attendance_confirmed_by, delegation.attendance_confirmed_at) == (
+        "Ni Luh Putu Contoh",
+        DURING,
+    )
 
 
-def test_member_list_edit_invites_added_and_cancels_removed(visit, client, django_capture_on_commit_callbacks):
+def test_member_list_edit_invites_added_and_cancels_removed(
+    visit, client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         visit_invitations_send(visit=visit)
     mail.outbox.clear()
@@ -82,7 +87,9 @@ def test_member_list_edit_invites_added_and_cancels_removed(visit, client, djang
     kept = [(m.name, m.email) for m in visit.delegation.members.all()][:3]  # Wayan Contoh is dropped
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(client, token, member_form(visit, [*kept, ("Putu Baru", "baru@buleleng.example.org"), ("", "")]))
+        response = post(
+            client, token, member_form(visit, [*kept, ("Putu Baru", "baru@buleleng.example.org"), ("", "")])
+        )
 
     assert response.status_code == 302
     assert list(Member.objects.values_list("name", flat=True)) == [

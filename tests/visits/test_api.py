@@ -223,12 +223,15 @@ def test_schema_documents_visit_paths(db, api_client):
     assert response.status_code == 200
     schema = json.load(io.BytesIO(response.content))
     assert sorted(schema["paths"]) == [
+        "/api/v1/conflicts/check/",
+        "/api/v1/free-slots/",
         "/api/v1/visits/",
         "/api/v1/visits/{id}/",
         "/api/v1/visits/{id}/cancel/",
         "/api/v1/visits/{id}/invitation.ics/",
         "/api/v1/visits/{id}/report.pdf/",
         "/api/v1/visits/{id}/reschedule/",
+        "/api/v1/visits/{id}/schedule/",
         "/api/v1/visits/{id}/send-invitations/",
     ]
 
