@@ -12,6 +12,7 @@ from visits import feeds_views
 urlpatterns = [
     path("", include("visits.urls")),
     path("", include("delegations.urls")),
+    path("", include("reports.urls")),
     path("feeds/", feeds_views.FeedListView.as_view(), name="feeds"),
     path("feeds/<int:pk>/revoke/", feeds_views.FeedRevokeView.as_view(), name="feed-revoke"),
     path("feeds/<str:token>.ics", feeds_views.feed_ics, name="feed-ics"),

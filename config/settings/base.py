@@ -199,6 +199,9 @@ SPECTACULAR_SETTINGS = {
 
 # Minutes before the start at which the invite's VALARM fires.
 SAMBANG_ALARM_MINUTES = int(os.environ.get("SAMBANG_ALARM_MINUTES", "120"))
+# The outlet in a news draft's dateline ("Klojen (malangkota.go.id) – "); empty: the host's website, else
+# the host's name.
+SAMBANG_NEWS_OUTLET = os.environ.get("SAMBANG_NEWS_OUTLET", "")
 
 LOGGING = {
     "version": 1,
