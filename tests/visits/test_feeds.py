@@ -100,7 +100,9 @@ def test_feed_query_count_constant(db, client, django_assert_num_queries, rows):
 
 
 def test_feed_page_creates_shows_url_once_and_revokes(visit, staff_client):
-    response = staff_client.post("/feeds/", {"host": visit.host.pk, "kind": "host", "label": "Kalender Sekda"})
+    response = staff_client.post(
+        "/feeds/", {"host": visit.host.pk, "kind": "host", "label": "Kalender Sekda"}
+    )
 
     assert response.status_code == 200
     url = response.context["new_url"]
@@ -118,7 +120,9 @@ def test_feed_page_needs_staff(client):
 
 
 def test_feed_respects_event_times(visit, client):
-    _feed, token = calendar_feed_create(host=visit.host, kind=FeedKind.DELEGATION, delegation=visit.delegation)
+    _feed, token = calendar_feed_create(
+        host=visit.host, kind=FeedKind.DELEGATION, delegation=visit.delegation
+    )
 
     event = icalendar.Calendar.from_ical(fetch(client, token).content).events[0]
 
