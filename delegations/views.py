@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from visits.enums import VisitStatus
+from visits.enums import HOLDS_ROOMS, VisitStatus
 from visits.ical import calendar_bytes, invitation_calendar
 from visits.mail import map_link
 from visits.selectors import visit_detail
@@ -33,8 +33,11 @@ def _delegation_or_404(token: str):
 
 
 def _visits(delegation):
+    """The delegation's booked visits (and cancelled ones, which say so); not requests still undecided."""
     return (
-        visit_detail().filter(delegation=delegation).exclude(status=VisitStatus.REQUESTED).order_by("start")
+        visit_detail()
+        .filter(delegation=delegation, status__in=[*HOLDS_ROOMS, VisitStatus.CANCELLED])
+        .order_by("start")
     )
 
 

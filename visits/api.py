@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 import django_filters
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 
 from .conflicts import ProposedItem, check_booking
 from .enums import VisitKind, VisitStatus
+from .importer import VisitFileError, parse_visit_data
 from .models import Institution, Venue, Visit
 from .selectors import visit_detail, visit_list
 from .serializers import (
@@ -23,18 +25,28 @@ from .serializers import (
     CancelSerializer,
     ConflictCheckSerializer,
     ConflictReportSerializer,
+    DispositionSerializer,
     FreeSlotQuerySerializer,
     FreeSlotSerializer,
     InvitationBatchSerializer,
+    ReplyLetterSerializer,
     RescheduleSerializer,
+    StatusChangeSerializer,
     VisitDetailSerializer,
     VisitListSerializer,
 )
-from .services import ServiceError, visit_cancel, visit_invitations_send, visit_reschedule
+from .services import ServiceError, visit_cancel, visit_import, visit_invitations_send, visit_reschedule
 from .services.base import BookingConflict
 from .services.scheduling import visit_schedule
+from .services.workflow import (
+    reply_letter_issue,
+    visit_complete,
+    visit_dispose,
+    visit_report_approve,
+    visit_start,
+)
 from .slots import free_slots
-from .views import ics_response, pdf_response
+from .views import ics_response, pdf_response, reply_letter_response
 
 
 class _FileRenderer(BaseRenderer):
@@ -162,6 +174,130 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         body = VisitDetailSerializer(self.get_queryset().get(pk=booked.pk)).data
         return Response({**body, "warnings": [f.as_dict() for f in report.warnings]})
+
+    @extend_schema(
+        summary="Register a visit request from a visit file (JSON of docs/visit-format.md); status requested",
+        request=OpenApiTypes.OBJECT,
+        responses={
+            201: VisitDetailSerializer,
+            400: OpenApiResponse(description="Every problem with its path."),
+        },
+    )
+    @action(detail=False, methods=["post"])
+    def register(self, request):
+        raw = request.data if isinstance(request.data, dict) else None
+        if raw is None:
+            return Response(
+                {"detail": _("Send the visit file as a JSON object.")}, status=status.HTTP_400_BAD_REQUEST
+            )
+        visit_part = raw.get("visit")
+        if isinstance(visit_part, dict) and "status" not in visit_part:
+            raw = {**raw, "visit": {**visit_part, "status": VisitStatus.REQUESTED}}
+        try:
+            result = visit_import(data=parse_visit_data(raw), by=request.user)
+        except VisitFileError as exc:
+            return Response(
+                {
+                    "detail": _("The visit file cannot be registered; nothing was saved."),
+                    "problems": [{"path": path, "message": message} for path, message in exc.problems],
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        body = VisitDetailSerializer(self.get_queryset().get(pk=result.visit.pk)).data
+        return Response(
+            {**body, "warnings": result.warnings},
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(
+        summary="The leadership's decision (disposisi) on a requested visit",
+        request=DispositionSerializer,
+        responses={200: VisitDetailSerializer, 409: OpenApiResponse(description="Wrong state or role.")},
+    )
+    @action(detail=True, methods=["post"])
+    def dispose(self, request, pk=None):
+        visit = self.get_object()
+        serializer = DispositionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            visit_dispose(visit=visit, by=request.user, **serializer.validated_data)
+        except ServiceError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response(VisitDetailSerializer(self.get_queryset().get(pk=visit.pk)).data)
+
+    def _transition(self, request, service):
+        visit = self.get_object()
+        try:
+            service(visit=visit, by=request.user)
+        except ServiceError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response(VisitDetailSerializer(self.get_queryset().get(pk=visit.pk)).data)
+
+    @extend_schema(
+        summary="Mark a scheduled visit as in progress", request=None, responses={200: VisitDetailSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._transition(request, visit_start)
+
+    @extend_schema(
+        summary="Mark the visit as completed", request=None, responses={200: VisitDetailSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        return self._transition(request, visit_complete)
+
+    @extend_schema(
+        summary="Mark a completed visit as reported", request=None, responses={200: VisitDetailSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="mark-reported")
+    def mark_reported(self, request, pk=None):
+        return self._transition(request, visit_report_approve)
+
+    @extend_schema(
+        summary="The visit's status history (audit trail)", responses=StatusChangeSerializer(many=True)
+    )
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        visit = self.get_object()
+        changes = visit.status_changes.select_related("by").order_by("at", "pk")
+        return Response(StatusChangeSerializer(changes, many=True).data)
+
+    @extend_schema(
+        summary="Issue the reply letter (surat balasan)",
+        request=ReplyLetterSerializer,
+        responses={
+            201: ReplyLetterSerializer,
+            409: OpenApiResponse(description="Not yet decided, or number used."),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="reply-letters")
+    def reply_letters(self, request, pk=None):
+        visit = self.get_object()
+        serializer = ReplyLetterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            letter = reply_letter_issue(visit=visit, by=request.user, **data)
+        except ServiceError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response(ReplyLetterSerializer(letter).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="The latest reply letter as PDF", responses={(200, "application/pdf"): OpenApiTypes.BINARY}
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="reply-letter.pdf",
+        renderer_classes=[JSONRenderer, PDFRenderer],
+    )
+    def reply_letter_pdf(self, request, pk=None):
+        visit = self.get_object()
+        letter = visit.reply_letters.select_related("host__region").order_by("-date", "-pk").first()
+        if letter is None:
+            raise Http404(_("No reply letter has been issued for this visit."))
+        return reply_letter_response(letter)
 
     @extend_schema(
         summary="Cancel the visit; everyone invited gets a cancellation (METHOD:CANCEL)",

@@ -229,7 +229,7 @@ def _check_ownership(report, host, items) -> None:
 
 
 def _live_items(exclude_visit_id):
-    rows = AgendaItem.objects.filter(cancelled=False)
+    rows = AgendaItem.objects.filter(holds_room=True)
     return rows.exclude(visit_id=exclude_visit_id) if exclude_visit_id else rows
 
 

@@ -31,10 +31,31 @@ class VisitKind(models.TextChoices):
 
 
 class VisitStatus(models.TextChoices):
+    """The request workflow of a regional government's protocol office.
+
+    requested (letter registered) → accepted, declined or forwarded (the leadership's *disposisi*) →
+    scheduled → in progress → completed → reported; requested, accepted or scheduled → cancelled.
+    """
+
     REQUESTED = "requested", _("Requested")
+    ACCEPTED = "accepted", _("Accepted, to be scheduled")
+    DECLINED = "declined", _("Declined")
+    FORWARDED = "forwarded", _("Handed to an agency")
     SCHEDULED = "scheduled", _("Scheduled")
+    IN_PROGRESS = "in_progress", _("In progress")
     COMPLETED = "completed", _("Completed")
+    REPORTED = "reported", _("Reported")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+# A visit in these states holds its rooms and officials' time.
+HOLDS_ROOMS = frozenset({VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED, VisitStatus.REPORTED})
+
+
+class DispositionDecision(models.TextChoices):
+    ACCEPT = "accept", _("Accept")
+    DECLINE = "decline", _("Decline")
+    FORWARD = "forward", _("Hand to an agency")
 
 
 class OfficialRole(models.TextChoices):

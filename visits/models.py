@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .enums import (
     AgendaKind,
+    DispositionDecision,
     FeedKind,
     InstitutionKind,
     MessageKind,
@@ -350,9 +351,10 @@ class AgendaItem(models.Model):
         verbose_name=_("host speaker or guide"),
     )
     guest_speaker = models.CharField(_("guest speaker"), max_length=200, blank=True)
-    # Copied from the visit's status: a cancelled visit's items no longer hold their room. It lets
-    # PostgreSQL's exclusion constraint (migration 0003) ignore them.
-    cancelled = models.BooleanField(default=False, editable=False)
+    # Copied from the visit's status (``enums.HOLDS_ROOMS``): only a booked visit's items hold their
+    # room; a request, a declined or a cancelled visit's do not. PostgreSQL's exclusion constraint
+    # (migration 0004) and the conflict checks read it.
+    holds_room = models.BooleanField(default=True, editable=False)
 
     class Meta:
         ordering = ["start", "end", "pk"]
@@ -477,3 +479,87 @@ class CalendarFeed(TimestampedModel):
 
     def __str__(self) -> str:
         return self.label or f"{self.get_kind_display()} ({self.host})"
+
+
+class StatusChange(models.Model):
+    """The audit trail of a visit's workflow: who moved it from which state to which, when, and why."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=20, choices=VisitStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=VisitStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["visit", "at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        indexes = [
+            # A visit's history on its page, oldest first.
+            models.Index(fields=["visit", "at"], name="status_change_visit_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class Disposition(TimestampedModel):
+    """The leadership's decision (*disposisi*) on a visit request: accept, decline or hand to an agency."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="dispositions")
+    decision = models.CharField(_("decision"), max_length=10, choices=DispositionDecision.choices)
+    note = models.TextField(_("note"), blank=True)
+    forwarded_to = models.CharField(_("handed to (agency)"), max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+
+    class Meta:
+        ordering = ["visit", "created_at"]
+        verbose_name = _("disposition")
+        verbose_name_plural = _("dispositions")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision=DispositionDecision.FORWARD) | ~Q(forwarded_to=""),
+                name="disposition_forward_names_agency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id}: {self.get_decision_display()}"
+
+
+class ReplyLetter(TimestampedModel):
+    """The host's reply letter (*surat balasan*) to the requesting institution: acceptance or refusal."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="reply_letters")
+    host = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="reply_letters")
+    number = models.CharField(_("letter number"), max_length=120)
+    date = models.DateField(_("letter date"))
+    accepted = models.BooleanField(_("accepting"))
+    reason = models.TextField(_("reason (when declining)"), blank=True)
+    signed_by_name = models.CharField(_("signed by"), max_length=200)
+    signed_by_position = models.CharField(_("position of the signatory"), max_length=300)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("reply letter")
+        verbose_name_plural = _("reply letters")
+        constraints = [
+            models.UniqueConstraint(fields=["host", "number"], name="reply_letter_number_unique_per_host"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from .enums import FeedKind, OfficialRole, VisitStatus
+from .enums import HOLDS_ROOMS, FeedKind, OfficialRole, VisitStatus
 from .models import AgendaItem, Visit, VisitOfficial
 
 
@@ -109,7 +109,7 @@ def feed_visits(*, feed) -> QuerySet[Visit]:
     delegation when the feed is for one. Only what an event shows is fetched: three queries in all."""
     visits = Visit.objects.filter(
         host_id=feed.host_id,
-        status__in=[VisitStatus.SCHEDULED, VisitStatus.COMPLETED, VisitStatus.CANCELLED],
+        status__in=[*HOLDS_ROOMS, VisitStatus.CANCELLED],
     )
     if feed.kind == FeedKind.OFFICIAL:
         visits = visits.filter(

@@ -9,8 +9,8 @@ from rest_framework import serializers
 from delegations.models import Delegation, Member
 from reports.models import FollowUp, KeyPoint
 
-from .enums import AgendaKind, VenueKind
-from .models import AgendaItem, Visit, VisitOfficial
+from .enums import AgendaKind, DispositionDecision, VenueKind
+from .models import AgendaItem, ReplyLetter, StatusChange, Visit, VisitOfficial
 
 
 def in_visit_zone(data: dict, zone: str) -> dict:
@@ -275,3 +275,26 @@ class FreeSlotSerializer(serializers.Serializer):
     venue = serializers.IntegerField(source="venue_id")
     venue_name = serializers.CharField()
     warnings = serializers.ListField(child=serializers.CharField())
+
+
+class DispositionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=DispositionDecision.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    forwarded_to = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class ReplyLetterSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReplyLetter
+        fields = ["id", "number", "date", "accepted", "reason", "signed_by_name", "signed_by_position"]
+        read_only_fields = ["id", "accepted", "reason"]
+        # The number is checked per host by the service, with a message in the user's language.
+        validators = []
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.username", default=None)
+
+    class Meta:
+        model = StatusChange
+        fields = ["from_status", "to_status", "by", "at", "note"]

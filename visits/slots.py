@@ -81,7 +81,7 @@ def free_slots(
     range_end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     buffer = dt.timedelta(minutes=host.venue_buffer_minutes)
     live = AgendaItem.objects.filter(
-        cancelled=False, start__lt=range_end + buffer, end__gt=range_start - buffer
+        holds_room=True, start__lt=range_end + buffer, end__gt=range_start - buffer
     )
     room_busy: dict[int, list] = {room.pk: [] for room in rooms}
     for venue_id, start, end in live.filter(venue_id__in=room_busy).values_list("venue_id", "start", "end"):

@@ -15,12 +15,21 @@ from django.views.generic import DetailView, ListView
 from delegations.services import delegation_page_revoke, delegation_page_token
 from reports.pdf import report_pdf
 
-from .enums import MessageStatus
+from .enums import DispositionDecision, MessageStatus
 from .ical import calendar_bytes, invitation_calendar
-from .models import Visit
+from .letters import reply_letter_pdf
+from .models import ReplyLetter, Visit
 from .permissions import ProtocolStaffRequiredMixin
+from .roles import can_decide_disposition
 from .selectors import invitation_recipients, visit_detail, visit_list
 from .services import ServiceError, visit_cancel, visit_drafts_send, visit_invitations_send, visit_reschedule
+from .services.workflow import (
+    reply_letter_issue,
+    visit_complete,
+    visit_dispose,
+    visit_report_approve,
+    visit_start,
+)
 from .zones import local_range, zone_label
 
 
@@ -87,6 +96,12 @@ class VisitDetailView(ProtocolStaffRequiredMixin, DetailView):
                 "past": visit.end < timezone.now(),
                 "outcome": getattr(visit, "outcome", None),
                 "local_start": visit.start.astimezone(visit.tzinfo),
+                "history": visit.status_changes.select_related("by").order_by("at", "pk"),
+                "dispositions": visit.dispositions.select_related("decided_by").order_by("created_at"),
+                "reply_letters": visit.reply_letters.order_by("-date", "-pk"),
+                "can_decide": can_decide_disposition(self.request.user),
+                "decisions": DispositionDecision.choices,
+                "today": timezone.localdate(),
                 "delegation_link": self.request.build_absolute_uri(
                     reverse("delegation-page", args=[delegation_page_token(delegation=visit.delegation)])
                 )
@@ -207,6 +222,97 @@ class VisitDelegationLinkView(ProtocolStaffRequiredMixin, View):
         else:
             delegation_page_token(delegation=visit.delegation)
         return redirect("visits:detail", pk=pk)
+
+
+class VisitDisposeView(ProtocolStaffRequiredMixin, View):
+    """The leadership's decision on a request (accept, decline, hand to an agency)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        visit = get_object_or_404(Visit, pk=pk)
+        try:
+            visit_dispose(
+                visit=visit,
+                decision=request.POST.get("decision", ""),
+                note=request.POST.get("note", ""),
+                forwarded_to=request.POST.get("forwarded_to", ""),
+                by=request.user,
+            )
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The decision is recorded."))
+        return redirect("visits:detail", pk=pk)
+
+
+TRANSITIONS = {"start": visit_start, "complete": visit_complete, "report": visit_report_approve}
+
+
+class VisitTransitionView(ProtocolStaffRequiredMixin, View):
+    """Start, complete or mark as reported (``action`` in the form)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        visit = get_object_or_404(Visit, pk=pk)
+        service = TRANSITIONS.get(request.POST.get("action", ""))
+        if service is None:
+            messages.error(request, _("Unknown action."))
+            return redirect("visits:detail", pk=pk)
+        try:
+            service(visit=visit, by=request.user)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+        return redirect("visits:detail", pk=pk)
+
+
+class VisitReplyLetterView(ProtocolStaffRequiredMixin, View):
+    """Issue the reply letter (POST), or download one as PDF (GET with its id)."""
+
+    def post(self, request, pk: int):
+        visit = get_object_or_404(Visit.objects.select_related("host"), pk=pk)
+        try:
+            letter_date = dt.date.fromisoformat(request.POST.get("date", ""))
+        except ValueError:
+            messages.error(request, _("Give the letter's date."))
+            return redirect("visits:detail", pk=pk)
+        try:
+            reply_letter_issue(
+                visit=visit,
+                number=request.POST.get("number", ""),
+                date=letter_date,
+                signed_by_name=request.POST.get("signed_by_name", ""),
+                signed_by_position=request.POST.get("signed_by_position", ""),
+                by=request.user,
+            )
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The reply letter is ready to download."))
+        return redirect("visits:detail", pk=pk)
+
+
+def reply_letter_response(letter) -> HttpResponse:
+    """The reply letter as a downloadable PDF, in the delegation's language."""
+    body = reply_letter_pdf(letter=letter, language=letter.visit.delegation.language)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="surat-balasan-{letter.visit_id}-{letter.pk}.pdf"'
+    )
+    return response
+
+
+class VisitReplyLetterPdfView(ProtocolStaffRequiredMixin, View):
+    def get(self, request, pk: int, letter_pk: int):
+        letter = get_object_or_404(
+            ReplyLetter.objects.select_related(
+                "host__region", "visit__venue", "visit__delegation__institution__region"
+            ),
+            pk=letter_pk,
+            visit_id=pk,
+        )
+        return reply_letter_response(letter)
 
 
 class VisitInvitationIcsView(ProtocolStaffRequiredMixin, View):

@@ -39,6 +39,12 @@ def long_date(day: dt.date | dt.datetime, language: str = "id") -> str:
         return dateformat.format(day, "l, j F Y")
 
 
+def plain_date(day: dt.date | dt.datetime, language: str = "id") -> str:
+    """A date without its weekday, as letters write it: "10 April 2025" (Django's locale month names)."""
+    with translation.override(language):
+        return dateformat.format(day, "j F Y")
+
+
 def long_date_range(start: dt.datetime, end: dt.datetime, zone: str, language: str = "id") -> str:
     """The days of ``start``–``end`` read in ``zone``: "Jumat, 25 April 2025", or
     "Kamis, 10 Desember 2026 – Jumat, 11 Desember 2026" when they fall on different days."""

@@ -47,7 +47,8 @@ class ParagraphText(HTMLParser):
         self.script_tags = 0
 
     def handle_starttag(self, tag, attrs):
-        self.script_tags += tag == "script"
+        # Inline scripts only: the page's own static script (src=…) is not user text.
+        self.script_tags += tag == "script" and "src" not in dict(attrs)
         if tag in {"h1", "h2", "p"}:
             self.blocks.append("")
             self.open = True

@@ -226,13 +226,21 @@ def test_schema_documents_visit_paths(db, api_client):
         "/api/v1/conflicts/check/",
         "/api/v1/free-slots/",
         "/api/v1/visits/",
+        "/api/v1/visits/register/",
         "/api/v1/visits/{id}/",
         "/api/v1/visits/{id}/cancel/",
+        "/api/v1/visits/{id}/complete/",
+        "/api/v1/visits/{id}/dispose/",
+        "/api/v1/visits/{id}/history/",
         "/api/v1/visits/{id}/invitation.ics/",
+        "/api/v1/visits/{id}/mark-reported/",
+        "/api/v1/visits/{id}/reply-letter.pdf/",
+        "/api/v1/visits/{id}/reply-letters/",
         "/api/v1/visits/{id}/report.pdf/",
         "/api/v1/visits/{id}/reschedule/",
         "/api/v1/visits/{id}/schedule/",
         "/api/v1/visits/{id}/send-invitations/",
+        "/api/v1/visits/{id}/start/",
     ]
 
 

@@ -32,9 +32,9 @@ def english(api_client):
     return api_client
 
 
-def requested(visit):
+def accepted(visit):
     return VisitFactory(
-        host=visit.host, venue=None, status=VisitStatus.REQUESTED, delegation=DelegationFactory(size=10)
+        host=visit.host, venue=None, status=VisitStatus.ACCEPTED, delegation=DelegationFactory(size=10)
     )
 
 
@@ -49,7 +49,7 @@ def booking(start: str, end: str, venue: int, **extra) -> dict:
 
 
 def test_schedule_conflict_is_409_with_structured_explanation(visit, english):
-    other = requested(visit)
+    other = accepted(visit)
     sidang = Venue.objects.get(name="Ruang Sidang Balai Kota Malang")
 
     response = english.post(
@@ -63,11 +63,11 @@ def test_schedule_conflict_is_409_with_structured_explanation(visit, english):
     assert [e["code"] for e in body["errors"]] == ["room_double_booked"]
     assert body["errors"][0]["other_visit"] == visit.pk
     assert [w["code"] for w in body["warnings"]] == []
-    assert Visit.objects.get(pk=other.pk).status == VisitStatus.REQUESTED
+    assert Visit.objects.get(pk=other.pk).status == VisitStatus.ACCEPTED
 
 
 def test_schedule_with_warnings_succeeds_and_lists_them(visit, english):
-    other = requested(visit)
+    other = accepted(visit)
     lobby = Venue.objects.get(name="Lobi Balai Kota Malang")
 
     response = english.post(
@@ -102,17 +102,17 @@ def test_schedule_with_warnings_succeeds_and_lists_them(visit, english):
     ],
 )
 def test_schedule_bad_input_is_400_and_saves_nothing(visit, english, payload, field):
-    other = requested(visit)
+    other = accepted(visit)
 
     response = english.post(f"/api/v1/visits/{other.pk}/schedule/", payload, format="json")
 
     assert response.status_code == 400
     assert field in response.json()
-    assert Visit.objects.get(pk=other.pk).status == VisitStatus.REQUESTED
+    assert Visit.objects.get(pk=other.pk).status == VisitStatus.ACCEPTED
 
 
 def test_schedule_refused_for_a_room_of_another_host(visit, english):
-    other = requested(visit)
+    other = accepted(visit)
     stranger = Venue.objects.create(institution=other.delegation.institution, name="Aula Tamu", capacity=50)
 
     response = english.post(
@@ -185,7 +185,7 @@ def test_free_slots_bad_query_is_400(visit, english):
 def test_twenty_simultaneous_bookings_of_one_room_only_one_wins(visit, live_server, staff_user):
     token = Token.objects.create(user=staff_user).key
     lobby = Venue.objects.get(name="Lobi Balai Kota Malang")
-    others = [requested(visit) for _ in range(20)]
+    others = [accepted(visit) for _ in range(20)]
     payload = json.dumps(booking("2025-05-06T09:00:00+07:00", "2025-05-06T10:00:00+07:00", lobby.pk)).encode()
     barrier = threading.Barrier(len(others))
     results: list[int] = []

@@ -34,12 +34,12 @@ def codes(findings) -> list[str]:
     return [f.code for f in findings]
 
 
-def new_requested_visit(visit, **kwargs):
-    """Another delegation's request to the same host."""
+def new_accepted_visit(visit, **kwargs):
+    """Another delegation's request to the same host, accepted by the leadership."""
     return VisitFactory(
         host=visit.host,
         venue=None,
-        status=VisitStatus.REQUESTED,
+        status=VisitStatus.ACCEPTED,
         delegation=DelegationFactory(size=kwargs.pop("size", 10)),
         **kwargs,
     )
@@ -54,7 +54,7 @@ def official(name: str) -> Official:
 
 
 def test_same_room_same_time_is_refused(visit):
-    other = new_requested_visit(visit)
+    other = new_accepted_visit(visit)
     sidang = room("Ruang Sidang Balai Kota Malang")
 
     with pytest.raises(BookingConflict) as caught:
@@ -78,7 +78,7 @@ def test_same_room_same_time_is_refused(visit):
         "“Studi Komparasi Pemerintah Kabupaten Buleleng ke Pemerintah Kota Malang” (with 15 minutes between bookings)."
     )
     other.refresh_from_db()
-    assert (other.status, AgendaItem.objects.filter(visit=other).count()) == (VisitStatus.REQUESTED, 0)
+    assert (other.status, AgendaItem.objects.filter(visit=other).count()) == (VisitStatus.ACCEPTED, 0)
 
 
 def test_room_buffer_counts_but_cancelled_visits_do_not(visit):
@@ -223,7 +223,7 @@ def test_same_delegation_booked_elsewhere_warns(visit):
 
 
 def test_schedule_records_warnings_with_reasons(visit):
-    other = new_requested_visit(visit)
+    other = new_accepted_visit(visit)
     hall = VenueFactory(institution=visit.host, name="Aula Lantai 2", capacity=80)
 
     booked, report = visit_schedule(
@@ -248,7 +248,7 @@ def test_schedule_records_warnings_with_reasons(visit):
 
 
 def test_schedule_can_require_a_reason_for_each_warning(visit):
-    other = new_requested_visit(visit)
+    other = new_accepted_visit(visit)
 
     with pytest.raises(BookingConflict) as caught:
         visit_schedule(
@@ -259,7 +259,7 @@ def test_schedule_can_require_a_reason_for_each_warning(visit):
 
 
 def test_schedule_refused_for_cancelled_visit(visit):
-    other = new_requested_visit(visit)
+    other = new_accepted_visit(visit)
     visit_cancel(visit=other, reason="Batal.")
     other.refresh_from_db()
 
@@ -268,7 +268,7 @@ def test_schedule_refused_for_cancelled_visit(visit):
 
 
 def test_reschedule_into_a_clash_is_refused_and_moves_nothing(visit):
-    other = new_requested_visit(visit)
+    other = new_accepted_visit(visit)
     visit_schedule(
         visit=other,
         start=at(6, 9),

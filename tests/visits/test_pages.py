@@ -144,8 +144,8 @@ def test_visit_detail_query_count(db, staff_client, django_assert_num_queries):
     visit = full_visit()
 
     # session, user, the visit with its joins, five prefetches (agenda, officials, members, key points,
-    # follow-ups), the outbox
-    with django_assert_num_queries(9):
+    # follow-ups), the outbox, the history, the dispositions, the reply letters, the user's groups
+    with django_assert_num_queries(13):
         response = staff_client.get(f"/visits/{visit.pk}/")
 
     assert response.status_code == 200

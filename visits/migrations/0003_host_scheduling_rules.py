@@ -14,8 +14,8 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='agendaitem',
-            name='cancelled',
-            field=models.BooleanField(default=False, editable=False),
+            name='holds_room',
+            field=models.BooleanField(default=True, editable=False),
         ),
         migrations.AddField(
             model_name='institution',

@@ -1,6 +1,6 @@
 """On PostgreSQL, the database itself refuses two live agenda items in one room at overlapping times.
 
-An exclusion constraint over (venue, [start, end)) with btree_gist, ignoring cancelled visits' items, so two
+An exclusion constraint over (venue, [start, end)) with btree_gist, ignoring items that hold no room (requests, declined and cancelled visits), so two
 simultaneous bookings can never both win whatever the application does. SQLite has no such constraint;
 there the scheduling service serializes check and write (IMMEDIATE transactions). The buffer between
 bookings is a rule of the host and is checked by the service, not here. The constraint is checked at
@@ -21,7 +21,7 @@ def forwards(apps, schema_editor):
     schema_editor.execute(
         f'ALTER TABLE "{table}" ADD CONSTRAINT {CONSTRAINT} EXCLUDE USING gist '
         f"(venue_id WITH =, tstzrange(start, \"end\", '[)') WITH &&) "
-        f"WHERE (venue_id IS NOT NULL AND NOT cancelled) DEFERRABLE INITIALLY DEFERRED"
+        f"WHERE (venue_id IS NOT NULL AND holds_room) DEFERRABLE INITIALLY DEFERRED"
     )
 
 

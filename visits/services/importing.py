@@ -11,10 +11,11 @@ from delegations.models import Delegation, Member
 from reports.models import FollowUp, KeyPoint, Outcome
 
 from ..conflicts import ProposedItem, check_booking
-from ..enums import VisitStatus
+from ..enums import HOLDS_ROOMS, VisitStatus
 from ..importer import VisitFile, VisitFileError
 from ..models import AgendaItem, Institution, Official, Region, Venue, Visit, VisitOfficial
 from .lifecycle import schedule_signature, visit_changes_record
+from .workflow import status_record
 
 logger = logging.getLogger(__name__)
 
@@ -191,6 +192,7 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
             visit = Visit.objects.filter(host=host, delegation=delegation).first()
             created = visit is None
             before = None if created else schedule_signature(visit)
+            previous_status = "" if created else visit.status
             visit, c = _upsert(
                 Visit,
                 {"host": host, "delegation": delegation},
@@ -215,6 +217,14 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
             changed |= _sync_agenda(visit, data, officials, venues)
             changed |= _sync_outcome(visit, data)
 
+            if visit.status != previous_status:
+                status_record(
+                    visit=visit,
+                    from_status=previous_status,
+                    to_status=visit.status,
+                    by=by,
+                    note=_("Imported from a visit file."),
+                )
             bumped = before is not None and visit_changes_record(visit=visit, before=before, by=by)
     except IntegrityError as exc:
         # PostgreSQL's room constraint (checked at commit): another booking took the room meanwhile.
@@ -325,7 +335,7 @@ def _sync_agenda(
             "venue": _agenda_venue(item, data, venues),
             "official": official,
             "guest_speaker": person if person and official is None else "",
-            "cancelled": data.status == VisitStatus.CANCELLED,
+            "holds_room": data.status in HOLDS_ROOMS,
         }
         row = existing[index] if index < len(existing) else AgendaItem(visit=visit)
         dirty = row.pk is None

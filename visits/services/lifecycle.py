@@ -13,6 +13,7 @@ from ..enums import VisitStatus
 from ..models import AgendaItem, Message, Visit
 from .base import BookingConflict, ServiceError
 from .messaging import InvitationBatch, visit_cancellations_queue, visit_invitations_send
+from .workflow import status_record
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +60,9 @@ def visit_reschedule(
     now = now or timezone.now()
     if start <= now:
         raise ServiceError(_("A visit cannot be moved into the past."))
-    if visit.status not in (VisitStatus.REQUESTED, VisitStatus.SCHEDULED):
+    if visit.status not in (VisitStatus.ACCEPTED, VisitStatus.SCHEDULED):
         raise ServiceError(
-            _("Only a requested or scheduled visit can be moved; this visit is “%(status)s”.")
+            _("Only an accepted or scheduled visit can be moved; this visit is “%(status)s”.")
             % {"status": visit.get_status_display()}
         )
     batch = None
@@ -95,6 +96,13 @@ def visit_reschedule(
             visit.sequence += 1
             fields.append("sequence")
         visit.save(update_fields=fields)
+        status_record(
+            visit=visit,
+            from_status=visit.status,
+            to_status=visit.status,
+            by=by,
+            note=_("Rescheduled: moved by %(delta)s.") % {"delta": delta},
+        )
         if invited and visit.status == VisitStatus.SCHEDULED:
             batch = visit_invitations_send(visit=visit, by=by)
     logger.info("visit %s moved by %s to SEQUENCE %s by %s", visit.pk, delta, visit.sequence, by)
@@ -113,19 +121,20 @@ def visit_cancel(*, visit: Visit, reason: str, by=None) -> list[Message]:
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Give the reason for the cancellation; it is sent to the delegation."))
-    if visit.status not in (VisitStatus.REQUESTED, VisitStatus.SCHEDULED):
+    if visit.status not in (VisitStatus.REQUESTED, VisitStatus.ACCEPTED, VisitStatus.SCHEDULED):
         raise ServiceError(
-            _("Only a requested or scheduled visit can be cancelled; this visit is “%(status)s”.")
+            _("Only a requested, accepted or scheduled visit can be cancelled; this visit is “%(status)s”.")
             % {"status": visit.get_status_display()}
         )
     with transaction.atomic():
         visit = Visit.objects.select_for_update().get(pk=visit.pk)
+        previous = visit.status
         visit.status = VisitStatus.CANCELLED
         visit.cancellation_reason = reason
         if visit.invitations_sent_at is not None:
             visit.sequence += 1
         visit.save(update_fields=["status", "cancellation_reason", "sequence", "updated_at"])
-        AgendaItem.objects.filter(visit=visit).update(cancelled=True)  # the rooms are free again
+        status_record(visit=visit, from_status=previous, to_status=VisitStatus.CANCELLED, by=by, note=reason)
         cancels = visit_cancellations_queue(visit=visit)
     logger.info("visit %s cancelled by %s: %d CANCELs queued", visit.pk, by, len(cancels))
     return cancels

@@ -16,10 +16,11 @@ from ..enums import VisitStatus
 from ..models import AgendaItem, Venue, Visit
 from .base import BookingConflict, ServiceError
 from .lifecycle import schedule_signature, visit_changes_record
+from .workflow import status_record
 
 logger = logging.getLogger(__name__)
 
-BOOKABLE = (VisitStatus.REQUESTED, VisitStatus.SCHEDULED)
+BOOKABLE = (VisitStatus.ACCEPTED, VisitStatus.SCHEDULED)
 
 
 def _accept_warnings(report: ConflictReport, overrides: dict[str, str]) -> list[dict]:
@@ -47,7 +48,7 @@ def visit_schedule(
     against every other live booking. Hard conflicts raise ``BookingConflict`` and save nothing. Warnings
     do not stop the booking; they are stored on the visit (``booking_warnings``) with the reason staff
     gave in ``overrides`` ({code: reason}); with ``require_reasons`` a warning without a reason raises
-    ``BookingConflict`` too (the booking form asks for them). A requested visit becomes *scheduled*.
+    ``BookingConflict`` too (the booking form asks for them). An accepted visit becomes *scheduled* (recorded in the audit trail).
     If invitations went out, the SEQUENCE grows and the page offers to send the updates.
 
     Raises ``ServiceError`` for a cancelled or completed visit.
@@ -55,7 +56,7 @@ def visit_schedule(
     overrides = overrides or {}
     if visit.status not in BOOKABLE:
         raise ServiceError(
-            _("Only a requested or scheduled visit can be booked; this visit is “%(status)s”.")
+            _("Only an accepted or scheduled visit can be booked; this visit is “%(status)s”.")
             % {"status": visit.get_status_display()}
         )
     items = [
@@ -94,6 +95,7 @@ def visit_schedule(
             if report.errors:
                 raise BookingConflict(report)
             before = schedule_signature(visit)
+            previous, old_start = visit.status, visit.start
             visit.start, visit.end, visit.venue = start, end, venue
             visit.status = VisitStatus.SCHEDULED
             visit.booking_warnings = _accept_warnings(report, overrides)
@@ -110,6 +112,15 @@ def visit_schedule(
                     kind=item.kind or "other",
                 )
                 for item in items
+            )
+            status_record(
+                visit=visit,
+                from_status=previous,
+                to_status=VisitStatus.SCHEDULED,
+                by=by,
+                note=_("Rebooked; it started at %(old)s.") % {"old": old_start.isoformat()}
+                if previous == VisitStatus.SCHEDULED
+                else "",
             )
             visit_changes_record(visit=visit, before=before, by=by)
     except IntegrityError as exc:

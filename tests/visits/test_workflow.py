@@ -1,0 +1,255 @@
+"""The request workflow: registration, the leadership's disposition, booking, the reply letter, and the
+audit trail; every transition only from the right state and for the right role."""
+
+import copy
+import datetime as dt
+import io
+import re
+import zoneinfo
+
+import pypdf
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.utils import translation
+
+from visits import roles
+from visits.enums import DispositionDecision, VisitStatus
+from visits.letters import reply_letter_pdf
+from visits.models import Disposition, ReplyLetter, StatusChange, Visit
+from visits.services import ServiceError
+from visits.services.workflow import (
+    reply_letter_issue,
+    visit_complete,
+    visit_dispose,
+    visit_report_approve,
+    visit_start,
+)
+
+WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
+BEFORE = dt.datetime(2025, 4, 12, 9, 0, tzinfo=WIB)
+
+
+@pytest.fixture(autouse=True)
+def _english_and_before_the_visit():
+    with translation.override("en"), time_machine.travel(BEFORE, tick=False):
+        yield
+
+
+@pytest.fixture
+def leader(django_user_model):
+    user = django_user_model.objects.create_user(username="pimpinan", password="x-12345-y", is_staff=True)
+    user.groups.add(Group.objects.get_or_create(name=roles.LEADERSHIP)[0])
+    return user
+
+
+@pytest.fixture
+def request_file(demo_data) -> dict:
+    data = copy.deepcopy(demo_data)
+    data["visit"].pop("status", None)
+    return data
+
+
+def pdf_text(pdf: bytes) -> str:
+    return re.sub(
+        r"\s+", " ", " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    )
+
+
+def register(api_client, request_file) -> Visit:
+    response = api_client.post("/api/v1/visits/register/", request_file, format="json")
+    assert response.status_code == 201
+    return Visit.objects.get(pk=response.json()["id"])
+
+
+def test_register_creates_a_request_that_holds_no_room(db, api_client, request_file):
+    visit = register(api_client, request_file)
+
+    assert visit.status == VisitStatus.REQUESTED
+    assert set(visit.agenda_items.values_list("holds_room", flat=True)) == {False}
+    assert list(StatusChange.objects.values_list("from_status", "to_status")) == [("", "requested")]
+
+
+def test_register_bad_file_is_400_with_every_problem(db, api_client, request_file):
+    request_file["visit"]["date"] = "25/04/2025"
+    del request_file["delegation"]["leader"]
+
+    response = api_client.post("/api/v1/visits/register/", request_file, format="json")
+
+    assert response.status_code == 400
+    # Without a leader, the agenda's "I Komang Contoh" names nobody in the delegation either.
+    assert [p["path"] for p in response.json()["problems"]] == [
+        "delegation.leader",
+        "visit.date",
+        "visit.agenda[2].speaker",
+    ]
+    assert Visit.objects.count() == 0
+
+
+def test_only_the_leadership_decides(db, api_client, staff_user, request_file):
+    visit = register(api_client, request_file)
+
+    with pytest.raises(ServiceError) as caught:
+        visit_dispose(visit=visit, decision=DispositionDecision.ACCEPT, by=staff_user)
+
+    assert str(caught.value) == "Only the leadership decides on a visit request."
+    assert Visit.objects.get(pk=visit.pk).status == VisitStatus.REQUESTED
+
+
+def test_accept_then_book_then_run_the_visit(db, api_client, leader, request_file):
+    visit = register(api_client, request_file)
+    leader_client = api_client.__class__()
+    leader_client.force_authenticate(leader)
+
+    decided = leader_client.post(
+        f"/api/v1/visits/{visit.pk}/dispose/", {"decision": "accept", "note": "Terima."}
+    )
+    booked = api_client.post(
+        f"/api/v1/visits/{visit.pk}/schedule/",
+        {
+            "start": "2025-04-25T09:00:00+07:00",
+            "end": "2025-04-25T11:30:00+07:00",
+            "venue": visit.venue_id,
+            "items": [
+                {"start": "2025-04-25T09:00:00+07:00", "end": "2025-04-25T11:00:00+07:00", "title": "Paparan"}
+            ],
+        },
+        format="json",
+    )
+
+    assert decided.status_code == 200
+    assert booked.status_code == 200
+    assert booked.json()["status"] == "scheduled"
+    with time_machine.travel(dt.datetime(2025, 4, 25, 9, 5, tzinfo=WIB), tick=False):
+        visit_start(visit=visit)
+        visit_complete(visit=visit)
+        visit_report_approve(visit=visit)
+    history = list(StatusChange.objects.filter(visit=visit).values_list("from_status", "to_status"))
+    assert history == [
+        ("", "requested"),
+        ("requested", "accepted"),
+        ("accepted", "scheduled"),
+        ("scheduled", "in_progress"),
+        ("in_progress", "completed"),
+        ("completed", "reported"),
+    ]
+    assert StatusChange.objects.get(to_status="accepted").by == leader
+    assert set(visit.agenda_items.values_list("holds_room", flat=True)) == {True}
+
+
+def test_wrong_transitions_are_refused(visit, leader):
+    with pytest.raises(ServiceError) as caught:
+        visit_report_approve(visit=visit)
+    assert str(caught.value) == "A visit that is “Scheduled” cannot become “Reported”."
+
+    with pytest.raises(ServiceError) as caught:
+        visit_complete(visit=visit)  # "now" is 12 April; the visit starts on the 25th
+    assert str(caught.value) == "A visit cannot be completed before it has started."
+
+    with pytest.raises(ServiceError):
+        visit_dispose(visit=visit, decision=DispositionDecision.ACCEPT, by=leader)
+
+
+def test_declined_visit_cannot_be_completed_and_its_letter_gives_the_reason(
+    db, api_client, leader, request_file
+):
+    visit = register(api_client, request_file)
+
+    with pytest.raises(ServiceError):
+        visit_dispose(visit=visit, decision=DispositionDecision.DECLINE, by=leader)  # no reason
+    visit_dispose(
+        visit=visit,
+        decision=DispositionDecision.DECLINE,
+        by=leader,
+        note="Sudah ada agenda pimpinan di luar kota.",
+    )
+    visit.refresh_from_db()
+    letter = reply_letter_issue(
+        visit=visit,
+        number="000.1.5/0512/35.73.402/2025",
+        date=dt.date(2025, 4, 14),
+        signed_by_name="Budi Santoso Contoh",
+        signed_by_position="Sekretaris Daerah Kota Malang",
+    )
+
+    assert visit.status == VisitStatus.DECLINED
+    with pytest.raises(ServiceError):
+        visit_complete(visit=visit)
+    assert (letter.accepted, letter.reason) == (False, "Sudah ada agenda pimpinan di luar kota.")
+    text = pdf_text(reply_letter_pdf(letter=letter, language="id"))
+    assert "Sudah ada agenda pimpinan di luar kota." in text
+    assert "000.1.5/0512/35.73.402/2025" in text
+
+
+def test_forwarding_names_the_agency(db, api_client, leader, request_file):
+    visit = register(api_client, request_file)
+
+    with pytest.raises(ServiceError):
+        visit_dispose(visit=visit, decision=DispositionDecision.FORWARD, by=leader)
+    visit_dispose(
+        visit=visit, decision=DispositionDecision.FORWARD, by=leader, forwarded_to="Diskominfo Kota Malang"
+    )
+
+    assert Disposition.objects.get().forwarded_to == "Diskominfo Kota Malang"
+    assert Visit.objects.get(pk=visit.pk).status == VisitStatus.FORWARDED
+
+
+def test_acceptance_letter_pdf_reads_right(visit):
+    letter = reply_letter_issue(
+        visit=visit,
+        number="000.1.5/0498/35.73.402/2025",
+        date=dt.date(2025, 4, 14),
+        signed_by_name="Budi Santoso Contoh",
+        signed_by_position="Sekretaris Daerah Kota Malang",
+    )
+
+    text = pdf_text(reply_letter_pdf(letter=letter, language="id"))
+
+    assert "PEMERINTAH KOTA MALANG" in text
+    assert "Malang, 14 April 2025" in text
+    assert "000.1.5/0498/35.73.402/2025" in text
+    assert "Pemerintah Kabupaten Buleleng" in text
+    assert "000.1.5/0417/Prokopim/2025" in text  # their request letter
+    assert "Jumat, 25 April 2025" in text
+    assert "09:00–11:30 WIB (10:00–12:30 WITA)" in text
+    assert "Ruang Sidang Balai Kota Malang" in text
+    assert "Budi Santoso Contoh" in text
+
+
+def test_reply_letter_number_is_unique_per_host_and_needs_a_decision(db, api_client, visit, request_file):
+    reply_letter_issue(
+        visit=visit, number="A/1", date=dt.date(2025, 4, 14), signed_by_name="X", signed_by_position="Y"
+    )
+
+    with pytest.raises(ServiceError):
+        reply_letter_issue(
+            visit=visit, number="A/1", date=dt.date(2025, 4, 14), signed_by_name="X", signed_by_position="Y"
+        )
+    assert ReplyLetter.objects.count() == 1
+
+    response = api_client.post(
+        f"/api/v1/visits/{visit.pk}/reply-letters/",
+        {"number": "A/2", "date": "2025-04-14", "signed_by_name": "X", "signed_by_position": "Y"},
+    )
+    assert response.status_code == 201
+    pdf = api_client.get(f"/api/v1/visits/{visit.pk}/reply-letter.pdf")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_visit_page_offers_the_decision_only_to_the_leadership(
+    db, client, api_client, leader, staff_user, request_file
+):
+    visit = register(api_client, request_file)
+
+    client.force_login(staff_user)
+    staff_page = client.get(f"/visits/{visit.pk}/").content.decode()
+    client.force_login(leader)
+    leader_page = client.get(f"/visits/{visit.pk}/").content.decode()
+    posted = client.post(f"/visits/{visit.pk}/dispose/", {"decision": "accept"})
+
+    assert "Waiting for the leadership" in staff_page
+    assert f'action="/visits/{visit.pk}/dispose/"' not in staff_page
+    assert f'action="/visits/{visit.pk}/dispose/"' in leader_page
+    assert posted.status_code == 302
+    assert Visit.objects.get(pk=visit.pk).status == VisitStatus.ACCEPTED

@@ -1,0 +1,38 @@
+"""The reply letter (*surat balasan*) as PDF, with the host's letterhead, from templates/visits/reply_letter.html."""
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import HTML
+
+from reports.pdf import BASE_URL, ProjectFilesFetcher
+
+from .enums import HOLDS_ROOMS
+from .models import ReplyLetter
+from .zones import local_range, long_date, plain_date, zone_label
+
+
+def reply_letter_pdf(*, letter: ReplyLetter, language: str = "id") -> bytes:
+    """The letter as PDF bytes (A4), in ``language``; the visit's day and times are computed from its data.
+
+    Fetches only the project's static and media files (the report's URL fetcher). Writes nothing.
+    """
+    visit, host, delegation = letter.visit, letter.host, letter.visit.delegation
+    guest_zone = delegation.institution.region.timezone
+    with translation.override(language):
+        context = {
+            "letter": letter,
+            "visit": visit,
+            "host": host,
+            "delegation": delegation,
+            "place": host.region.name.removeprefix("Kota ").removeprefix("Kabupaten "),
+            "letter_date": plain_date(letter.date, language),
+            "request_date": plain_date(delegation.request_letter_date, language),
+            "date": long_date(visit.start.astimezone(visit.tzinfo), language),
+            "host_time": local_range(visit.start, visit.end, visit.timezone, language, with_date=False),
+            "guest_time": local_range(visit.start, visit.end, guest_zone, language, with_date=False)
+            if zone_label(guest_zone, visit.start) != zone_label(visit.timezone, visit.start)
+            else None,
+            "scheduled": visit.status in HOLDS_ROOMS,
+        }
+        html = render_to_string("visits/reply_letter.html", context)
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=ProjectFilesFetcher()).write_pdf()

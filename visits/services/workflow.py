@@ -1,0 +1,146 @@
+"""The request workflow: each transition is one service, allowed from the right states and for the right
+role, and recorded in the audit trail (``StatusChange``: who, when, from, to, note).
+
+    requested ──dispose──> accepted ──schedule──> scheduled ──start──> in_progress ──complete──> completed ──report──> reported
+        │                     │                      │  (reschedule: scheduled → scheduled, recorded)
+        ├──dispose──> declined │                      │
+        ├──dispose──> forwarded│                      │
+        └──────────cancel──────┴──────────cancel──────┘──> cancelled
+"""
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..enums import HOLDS_ROOMS, DispositionDecision, VisitStatus
+from ..models import AgendaItem, Disposition, ReplyLetter, StatusChange, Visit
+from ..roles import can_decide_disposition
+from .base import ServiceError
+
+logger = logging.getLogger(__name__)
+
+DECISION_STATUS = {
+    DispositionDecision.ACCEPT: VisitStatus.ACCEPTED,
+    DispositionDecision.DECLINE: VisitStatus.DECLINED,
+    DispositionDecision.FORWARD: VisitStatus.FORWARDED,
+}
+
+
+def status_record(*, visit: Visit, from_status: str, to_status: str, by=None, note: str = "") -> StatusChange:
+    """Write one line of the audit trail and keep the agenda's hold on rooms in step with the status."""
+    AgendaItem.objects.filter(visit=visit).update(holds_room=to_status in HOLDS_ROOMS)
+    user = by if getattr(by, "is_authenticated", False) else None
+    return StatusChange.objects.create(
+        visit=visit, from_status=from_status, to_status=to_status, by=user, note=note
+    )
+
+
+def _transition(visit: Visit, allowed: tuple, to_status: str, *, by, note: str = "") -> Visit:
+    """Move ``visit`` to ``to_status`` if its current state is one of ``allowed``; otherwise a ServiceError."""
+    with transaction.atomic():
+        visit = Visit.objects.select_for_update().get(pk=visit.pk)
+        if visit.status not in allowed:
+            raise ServiceError(
+                _("A visit that is “%(current)s” cannot become “%(target)s”.")
+                % {"current": visit.get_status_display(), "target": VisitStatus(to_status).label}
+            )
+        previous = visit.status
+        visit.status = to_status
+        visit.save(update_fields=["status", "updated_at"])
+        status_record(visit=visit, from_status=previous, to_status=to_status, by=by, note=note)
+    logger.info("visit %s: %s → %s by %s", visit.pk, previous, to_status, by)
+    return visit
+
+
+def visit_dispose(*, visit: Visit, decision: str, by, note: str = "", forwarded_to: str = "") -> Disposition:
+    """Record the leadership's decision on a requested visit and move it to accepted, declined or forwarded.
+
+    Allowed only for a *requested* visit and for a user of the leadership group (or a superuser). A
+    decision to hand the visit to an agency must name the agency; declining should give the reason in
+    ``note`` (it goes into the reply letter). Raises ``ServiceError`` otherwise; nothing is saved then.
+    """
+    if decision not in DECISION_STATUS:
+        raise ServiceError(_("Unknown decision."))
+    if not can_decide_disposition(by):
+        raise ServiceError(_("Only the leadership decides on a visit request."))
+    if decision == DispositionDecision.FORWARD and not forwarded_to.strip():
+        raise ServiceError(_("Name the agency the visit is handed to."))
+    if decision == DispositionDecision.DECLINE and not note.strip():
+        raise ServiceError(_("Give the reason for declining; it is written in the reply letter."))
+    with transaction.atomic():
+        visit = _transition(
+            visit, (VisitStatus.REQUESTED,), DECISION_STATUS[decision], by=by, note=note.strip()
+        )
+        disposition = Disposition.objects.create(
+            visit=visit,
+            decision=decision,
+            note=note.strip(),
+            forwarded_to=forwarded_to.strip()[:200],
+            decided_by=by,
+        )
+    return disposition
+
+
+def visit_start(*, visit: Visit, by=None) -> Visit:
+    """Mark a scheduled visit as in progress (the delegation has arrived)."""
+    return _transition(visit, (VisitStatus.SCHEDULED,), VisitStatus.IN_PROGRESS, by=by)
+
+
+def visit_complete(*, visit: Visit, by=None) -> Visit:
+    """Mark a scheduled or in-progress visit as completed. Refused before the visit's start."""
+    if visit.start > timezone.now():
+        raise ServiceError(_("A visit cannot be completed before it has started."))
+    return _transition(visit, (VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS), VisitStatus.COMPLETED, by=by)
+
+
+def visit_report_approve(*, visit: Visit, by=None, note: str = "") -> Visit:
+    """Mark a completed visit as reported (its report has been approved)."""
+    return _transition(visit, (VisitStatus.COMPLETED,), VisitStatus.REPORTED, by=by, note=note)
+
+
+def reply_letter_issue(
+    *, visit: Visit, number: str, date: dt.date, signed_by_name: str, signed_by_position: str, by=None
+) -> ReplyLetter:
+    """Issue the reply letter (*surat balasan*) to the requesting institution.
+
+    Accepting once the leadership accepted (or the visit is scheduled); declining once it declined, with
+    the disposition's note as the reason. The number must be new for the host. Raises ``ServiceError``
+    for a visit still waiting for its disposition, an empty or repeated number, or a missing signatory.
+    """
+    number, signed_by_name, signed_by_position = (
+        number.strip(),
+        signed_by_name.strip(),
+        signed_by_position.strip(),
+    )
+    if not number or not signed_by_name or not signed_by_position:
+        raise ServiceError(_("Give the letter's number and who signs it (name and position)."))
+    if visit.status in (VisitStatus.ACCEPTED, VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS):
+        accepted = True
+    elif visit.status == VisitStatus.DECLINED:
+        accepted = False
+    else:
+        raise ServiceError(
+            _("A reply letter follows the leadership's decision; this visit is “%(status)s”.")
+            % {"status": visit.get_status_display()}
+        )
+    with transaction.atomic():
+        if ReplyLetter.objects.filter(host_id=visit.host_id, number=number).exists():
+            raise ServiceError(
+                _("The number %(number)s is already used by another letter.") % {"number": number}
+            )
+        last = visit.dispositions.order_by("-created_at").first()
+        letter = ReplyLetter.objects.create(
+            visit=visit,
+            host_id=visit.host_id,
+            number=number[:120],
+            date=date,
+            accepted=accepted,
+            reason="" if accepted else (last.note if last else ""),
+            signed_by_name=signed_by_name[:200],
+            signed_by_position=signed_by_position[:300],
+        )
+    logger.info("visit %s: reply letter %s issued by %s", visit.pk, number, by)
+    return letter
