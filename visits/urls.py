@@ -7,12 +7,14 @@ from . import views
 app_name = "visits"
 urlpatterns = [
     path("", views.VisitListView.as_view(), name="list"),
+    path("calendar/", views.CalendarView.as_view(), name="calendar"),
     path("visits/<int:pk>/", views.VisitDetailView.as_view(), name="detail"),
     path(
         "visits/<int:pk>/send-invitations/", views.VisitSendInvitationsView.as_view(), name="send-invitations"
     ),
     path("visits/<int:pk>/send-drafts/", views.VisitDraftsSendView.as_view(), name="send-drafts"),
     path("visits/<int:pk>/delegation-link/", views.VisitDelegationLinkView.as_view(), name="delegation-link"),
+    path("visits/<int:pk>/book/", views.VisitBookView.as_view(), name="book"),
     path("visits/<int:pk>/dispose/", views.VisitDisposeView.as_view(), name="dispose"),
     path("visits/<int:pk>/transition/", views.VisitTransitionView.as_view(), name="transition"),
     path("visits/<int:pk>/reply-letter/", views.VisitReplyLetterView.as_view(), name="reply-letter"),

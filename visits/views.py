@@ -1,10 +1,12 @@
 """Staff pages: the visit list, a visit page, and its actions (send, cancel, move, .ics, report PDF)."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
@@ -15,14 +17,18 @@ from django.views.generic import DetailView, ListView
 from delegations.services import delegation_page_revoke, delegation_page_token
 from reports.pdf import report_pdf
 
+from .calendar import VIEWS, calendar_days, step
+from .conflicts import ProposedItem, check_booking
 from .enums import DispositionDecision, MessageStatus
 from .ical import calendar_bytes, invitation_calendar
 from .letters import reply_letter_pdf
-from .models import ReplyLetter, Visit
+from .models import Official, ReplyLetter, Venue, Visit
 from .permissions import ProtocolStaffRequiredMixin
 from .roles import can_decide_disposition
 from .selectors import invitation_recipients, visit_detail, visit_list
 from .services import ServiceError, visit_cancel, visit_drafts_send, visit_invitations_send, visit_reschedule
+from .services.base import BookingConflict
+from .services.scheduling import visit_schedule
 from .services.workflow import (
     reply_letter_issue,
     visit_complete,
@@ -30,6 +36,7 @@ from .services.workflow import (
     visit_report_approve,
     visit_start,
 )
+from .slots import free_slots
 from .zones import local_range, zone_label
 
 
@@ -323,3 +330,175 @@ class VisitInvitationIcsView(ProtocolStaffRequiredMixin, View):
 class VisitReportPdfView(ProtocolStaffRequiredMixin, View):
     def get(self, request, pk: int):
         return pdf_response(get_object_or_404(visit_detail(), pk=pk))
+
+
+class CalendarView(ProtocolStaffRequiredMixin, View):
+    """``/calendar/?view=month|week|day&date=YYYY-MM-DD&venue=<id>&official=<id>``."""
+
+    def get(self, request):
+        view = request.GET.get("view") if request.GET.get("view") in VIEWS else "month"
+        try:
+            anchor = dt.date.fromisoformat(request.GET.get("date", ""))
+        except ValueError:
+            anchor = timezone.localdate()
+        venue_id = _int_or_none(request.GET.get("venue"))
+        official_id = _int_or_none(request.GET.get("official"))
+        days = calendar_days(
+            view=view, anchor=anchor, zone=settings.TIME_ZONE, venue_id=venue_id, official_id=official_id
+        )
+        query = {k: v for k, v in (("venue", venue_id), ("official", official_id)) if v}
+        context = {
+            "view": view,
+            "anchor": anchor,
+            "days": days,
+            "weeks": [days[i : i + 7] for i in range(0, len(days), 7)] if view == "month" else None,
+            "previous": step(view, anchor, -1).isoformat(),
+            "next": step(view, anchor, 1).isoformat(),
+            "filters": urlencode(query),
+            "venues": Venue.objects.order_by("institution__name", "name"),
+            "officials": Official.objects.order_by("institution__name", "precedence", "name"),
+            "venue_id": venue_id,
+            "official_id": official_id,
+            "zone": zone_label(settings.TIME_ZONE, timezone.now()),
+            "today": timezone.localdate(),
+        }
+        return render(request, "visits/calendar.html", context)
+
+
+def _int_or_none(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+class VisitBookView(ProtocolStaffRequiredMixin, View):
+    """``/visits/<id>/book/``: book an accepted visit (or rebook a scheduled one) on a date, time and room.
+
+    The form is checked on the server: *Check* shows every conflict and warning without saving, *Book*
+    saves when nothing blocks it and every warning has a reason. Free slots of the next 30 days are
+    suggested (clicking one fills the form).
+    """
+
+    template_name = "visits/book.html"
+
+    def visit(self, pk: int) -> Visit:
+        return get_object_or_404(Visit.objects.select_related("host__region", "delegation", "venue"), pk=pk)
+
+    def form_values(self, request, visit: Visit) -> dict:
+        source = request.POST if request.method == "POST" else request.GET
+        local = visit.start.astimezone(visit.tzinfo)
+        duration = visit.end - visit.start
+        return {
+            "date": source.get("date") or local.date().isoformat(),
+            "start": source.get("start") or local.strftime("%H:%M"),
+            "end": source.get("end") or (local + duration).strftime("%H:%M"),
+            "venue": _int_or_none(source.get("venue")) or visit.venue_id,
+            "official": _int_or_none(source.get("official")),
+            "title": source.get("title") or visit.title,
+        }
+
+    def context(self, visit: Visit, values: dict, report=None, errors=None) -> dict:
+        officials = visit.host.officials.order_by("precedence", "name")
+        suggestions = []
+        try:
+            duration = _duration(values)
+        except ValueError:
+            duration = dt.timedelta(hours=2)
+        today = timezone.localdate()
+        suggestions = free_slots(
+            host=visit.host,
+            first_day=today,
+            last_day=today + dt.timedelta(days=30),
+            duration=duration,
+            official_ids=[values["official"]] if values["official"] else [],
+            venue_ids=[values["venue"]] if values["venue"] else None,
+            limit=6,
+        )
+        return {
+            "visit": visit,
+            "values": values,
+            "venues": visit.host.venues.order_by("name"),
+            "officials": officials,
+            "report": report,
+            "form_errors": errors or [],
+            "suggestions": [
+                {
+                    "slot": slot,
+                    "date": slot.start.astimezone(visit.tzinfo).date().isoformat(),
+                    "start": slot.start.astimezone(visit.tzinfo).strftime("%H:%M"),
+                    "end": slot.end.astimezone(visit.tzinfo).strftime("%H:%M"),
+                }
+                for slot in suggestions
+            ],
+            "zone": zone_label(visit.timezone, visit.start),
+        }
+
+    def get(self, request, pk: int):
+        visit = self.visit(pk)
+        return render(request, self.template_name, self.context(visit, self.form_values(request, visit)))
+
+    def post(self, request, pk: int):
+        visit = self.visit(pk)
+        values = self.form_values(request, visit)
+        try:
+            start, end = _window(values, visit)
+        except ValueError:
+            context = self.context(visit, values, errors=[_("Give the date and the start and end times.")])
+            return render(request, self.template_name, context, status=400)
+        venue = visit.host.venues.filter(pk=values["venue"]).first() if values["venue"] else None
+        items = [
+            ProposedItem(
+                start, end, venue.pk if venue else None, values["official"], values["title"], "other"
+            )
+        ]
+        overrides = {
+            key.removeprefix("reason_"): value
+            for key, value in request.POST.items()
+            if key.startswith("reason_")
+        }
+        if request.POST.get("action") != "book":
+            report = check_booking(
+                host=visit.host,
+                start=start,
+                end=end,
+                items=items,
+                zone=visit.timezone,
+                delegation_id=visit.delegation_id,
+                delegation_size=visit.delegation.size,
+                exclude_visit_id=visit.pk,
+            )
+            return render(request, self.template_name, self.context(visit, values, report=report))
+        try:
+            visit_schedule(
+                visit=visit,
+                start=start,
+                end=end,
+                venue=venue,
+                items=items,
+                overrides=overrides,
+                require_reasons=True,
+                by=request.user,
+            )
+        except BookingConflict as exc:
+            return render(
+                request, self.template_name, self.context(visit, values, report=exc.report), status=409
+            )
+        except ServiceError as exc:
+            return render(
+                request, self.template_name, self.context(visit, values, errors=[str(exc)]), status=409
+            )
+        messages.success(request, _("The visit is booked."))
+        return redirect("visits:detail", pk=pk)
+
+
+def _duration(values: dict) -> dt.timedelta:
+    start, end = dt.time.fromisoformat(values["start"]), dt.time.fromisoformat(values["end"])
+    minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    if minutes <= 0:
+        raise ValueError("end before start")
+    return dt.timedelta(minutes=minutes)
+
+
+def _window(values: dict, visit: Visit) -> tuple[dt.datetime, dt.datetime]:
+    day = dt.date.fromisoformat(values["date"])
+    start = dt.datetime.combine(day, dt.time.fromisoformat(values["start"]), tzinfo=visit.tzinfo)
+    end = dt.datetime.combine(day, dt.time.fromisoformat(values["end"]), tzinfo=visit.tzinfo)
+    return start, end

@@ -1,0 +1,146 @@
+"""The calendar pages and the booking form (checked on the server)."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+import time_machine
+
+from tests.factories import DelegationFactory, VisitFactory, full_visit
+from visits.enums import VisitStatus
+from visits.models import Official, Venue, Visit
+
+WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
+
+
+@pytest.fixture
+def english(staff_client):
+    staff_client.cookies["django_language"] = "en"
+    return staff_client
+
+
+def test_month_calendar_shows_the_visit(visit, english):
+    response = english.get("/calendar/", {"view": "month", "date": "2025-04-01"})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "April 2025" in body
+    assert f'href="/visits/{visit.pk}/"' in body
+    assert "09:00 Pemerintah Kabupaten Buleleng" in body
+
+
+@pytest.mark.parametrize("view", ["week", "day"])
+def test_week_and_day_views_filter_by_room_and_official(visit, english, view):
+    site = Venue.objects.get(name="Ngalam Command Center (NCC)")
+    lobby = Venue.objects.get(name="Lobi Balai Kota Malang")
+    agus = Official.objects.get(name="Agus Contoh")
+
+    by_site = english.get(
+        "/calendar/", {"view": view, "date": "2025-04-25", "venue": site.pk}
+    ).content.decode()
+    by_agus = english.get(
+        "/calendar/", {"view": view, "date": "2025-04-25", "official": agus.pk}
+    ).content.decode()
+    Visit.objects.update(venue=None)
+    empty = english.get(
+        "/calendar/", {"view": view, "date": "2025-04-26", "venue": other_room.pk}
+    ).content.decode()
+
+    assert visit.title in by_site
+    assert visit.title in by_agus  # a resource person of the visit, though in no agenda item
+    assert visit.title in by_lobby  # the arrival is held in the lobby
+    assert visit.title not in next_week
+
+
+def test_calendar_bad_parameters_fall_back(visit, english):
+    response = english.get("/calendar/", {"view": "year", "date": "kemarin", "venue": "x"})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_calendar_query_count_constant(db, english, django_assert_num_queries, rows):
+    for n in range(rows):
+        full_visit(
+            start=dt.datetime(2025, 5, 6 + n, 9, 0, tzinfo=WIB),
+            end=dt.datetime(2025, 5, 6 + n, 12, 0, tzinfo=WIB),
+        )
+
+    with django_assert_num_queries(5):  # session, user, visits, rooms, officials
+        response = english.get("/calendar/", {"view": "month", "date": "2025-05-01"})
+
+    assert response.content.decode().count('class="chip') == rows
+
+
+def accepted(visit):
+    return VisitFactory(
+        host=visit.host, venue=None, status=VisitStatus.ACCEPTED, delegation=DelegationFactory(size=10)
+    )
+
+
+def test_booking_form_checks_then_books(visit, english):
+    other = accepted(visit)
+    hall = Venue.objects.get(name="Lobi Balai Kota Malang")
+    form = {"date": "2025-05-06", "start": "09:00", "end": "11:00", "venue": hall.pk, "title": "Audiensi"}
+
+    with time_machine.travel(dt.datetime(2025, 4, 1, 9, 0, tzinfo=WIB), tick=False):
+        checked = english.post(f"/visits/{other.pk}/book/", {**form, "action": "check"})
+        booked = english.post(f"/visits/{other.pk}/book/", {**form, "action": "book"})
+
+    assert "No conflict" in checked.content.decode()
+    assert booked.status_code == 302
+    other.refresh_from_db()
+    assert (other.status, other.start) == (VisitStatus.SCHEDULED, dt.datetime(2025, 5, 6, 9, 0, tzinfo=WIB))
+
+
+def test_booking_form_refuses_the_taken_room_with_a_clear_message(visit, english):
+    other = accepted(visit)
+    sidang = Venue.objects.get(name="Ruang Sidang Balai Kota Malang")
+
+    with time_machine.travel(dt.datetime(2025, 4, 1, 9, 0, tzinfo=WIB), tick=False):
+        response = english.post(
+            f"/visits/{other.pk}/book/",
+            {"date": "2025-04-25", "start": "10:00", "end": "11:00", "venue": sidang.pk, "action": "book"},
+        )
+
+    assert response.status_code == 409
+    assert "Ruang Sidang Balai Kota Malang is booked 25/04/2025 09:30–10:15" in response.content.decode()
+    assert Visit.objects.get(pk=other.pk).status == VisitStatus.ACCEPTED
+
+
+def test_booking_form_asks_a_reason_for_each_warning(visit, english):
+    other = accepted(visit)
+    hall = Venue.objects.get(name="Lobi Balai Kota Malang")
+    form = {"date": "2025-05-10", "start": "09:00", "end": "10:00", "venue": hall.pk, "action": "book"}
+
+    with time_machine.travel(dt.datetime(2025, 4, 1, 9, 0, tzinfo=WIB), tick=False):
+        refused = english.post(f"/visits/{other.pk}/book/", form)
+        accepted_with_reason = english.post(
+            f"/visits/{other.pk}/book/", {**form, "reason_weekend": "Permintaan Sekda."}
+        )
+
+    assert refused.status_code == 409
+    assert "Give a reason to go ahead despite: 2025-05-10 falls on a weekend." in refused.content.decode()
+    assert accepted_with_reason.status_code == 302
+    assert Visit.objects.get(pk=other.pk).booking_warnings[0]["reason"] == "Permintaan Sekda."
+
+
+def test_booking_form_suggests_free_slots(visit, english):
+    other = accepted(visit)
+
+    with time_machine.travel(dt.datetime(2025, 4, 24, 9, 0, tzinfo=WIB), tick=False):
+        response = english.get(f"/visits/{other.pk}/book/")
+
+    assert response.status_code == 200
+    assert len(response.context["suggestions"]) == 6
+
+
+def test_booking_form_with_nonsense_times_is_400(visit, english):
+    other = accepted(visit)
+
+    response = english.post(
+        f"/visits/{other.pk}/book/", {"date": "besok", "start": "9", "end": "", "action": "book"}
+    )
+
+    assert response.status_code == 400
+    assert "Give the date and the start and end times." in response.content.decode()
