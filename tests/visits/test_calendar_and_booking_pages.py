@@ -41,9 +41,11 @@ def test_week_and_day_views_filter_by_room_and_official(visit, english, view):
     by_agus = english.get(
         "/calendar/", {"view": view, "date": "2025-04-25", "official": agus.pk}
     ).content.decode()
-    Visit.objects.update(venue=None)
-    empty = english.get(
-        "/calendar/", {"view": view, "date": "2025-04-26", "venue": other_room.pk}
+    by_lobby = english.get(
+        "/calendar/", {"view": view, "date": "2025-04-25", "venue": lobby.pk}
+    ).content.decode()
+    next_week = english.get(
+        "/calendar/", {"view": view, "date": "2025-05-06", "venue": lobby.pk}
     ).content.decode()
 
     assert visit.title in by_site
