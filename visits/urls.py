@@ -8,6 +8,7 @@ app_name = "visits"
 urlpatterns = [
     path("", views.VisitListView.as_view(), name="list"),
     path("calendar/", views.CalendarView.as_view(), name="calendar"),
+    path("visits/register/", views.VisitRegisterView.as_view(), name="register"),
     path("visits/<int:pk>/", views.VisitDetailView.as_view(), name="detail"),
     path(
         "visits/<int:pk>/send-invitations/", views.VisitSendInvitationsView.as_view(), name="send-invitations"

@@ -3,6 +3,7 @@
 import datetime as dt
 from urllib.parse import urlencode
 
+import yaml
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
@@ -19,14 +20,22 @@ from reports.pdf import report_pdf
 
 from .calendar import VIEWS, calendar_days, step
 from .conflicts import ProposedItem, check_booking
-from .enums import DispositionDecision, MessageStatus
+from .enums import DispositionDecision, MessageStatus, VisitStatus
 from .ical import calendar_bytes, invitation_calendar
+from .importer import VisitFileError, parse_visit_data
 from .letters import reply_letter_pdf
 from .models import Official, ReplyLetter, Venue, Visit
 from .permissions import ProtocolStaffRequiredMixin
 from .roles import can_decide_disposition
 from .selectors import invitation_recipients, visit_detail, visit_list
-from .services import ServiceError, visit_cancel, visit_drafts_send, visit_invitations_send, visit_reschedule
+from .services import (
+    ServiceError,
+    visit_cancel,
+    visit_drafts_send,
+    visit_import,
+    visit_invitations_send,
+    visit_reschedule,
+)
 from .services.base import BookingConflict
 from .services.scheduling import visit_schedule
 from .services.workflow import (
@@ -502,3 +511,40 @@ def _window(values: dict, visit: Visit) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(day, dt.time.fromisoformat(values["start"]), tzinfo=visit.tzinfo)
     end = dt.datetime.combine(day, dt.time.fromisoformat(values["end"]), tzinfo=visit.tzinfo)
     return start, end
+
+
+class VisitRegisterView(ProtocolStaffRequiredMixin, View):
+    """``/visits/register/``: register an incoming request from a visit file (YAML or JSON, see
+    docs/visit-format.md), uploaded or pasted. It becomes a *requested* visit unless the file says otherwise."""
+
+    template_name = "visits/register.html"
+    max_bytes = 512 * 1024
+
+    def get(self, request):
+        return render(request, self.template_name, {})
+
+    def post(self, request):
+        upload = request.FILES.get("file")
+        if upload is not None and upload.size > self.max_bytes:
+            return self.refuse(request, [("file", _("The file is larger than 512 KB."))], "")
+        raw_text = upload.read().decode("utf-8", errors="replace") if upload else request.POST.get("text", "")
+        try:
+            data = yaml.safe_load(raw_text) if raw_text.strip() else None
+        except yaml.YAMLError as exc:
+            return self.refuse(
+                request, [("(file)", _("is not valid YAML or JSON: %(error)s") % {"error": exc})], raw_text
+            )
+        if isinstance(data, dict) and isinstance(data.get("visit"), dict):
+            data["visit"].setdefault("status", VisitStatus.REQUESTED)
+        try:
+            result = visit_import(data=parse_visit_data(data), by=request.user)
+        except VisitFileError as exc:
+            return self.refuse(request, exc.problems, raw_text)
+        for warning in result.warnings:
+            messages.warning(request, warning)
+        messages.success(request, _("The request is registered."))
+        return redirect("visits:detail", pk=result.visit.pk)
+
+    def refuse(self, request, problems, text):
+        context = {"problems": problems, "text": text}
+        return render(request, self.template_name, context, status=400)
