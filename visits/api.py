@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -71,11 +72,25 @@ class PDFRenderer(_FileRenderer):
     format = "pdf"
 
 
+class BoundedDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 datetime between the years 1900 and 2200 (beyond, time-zone arithmetic overflows)."""
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        if cleaned is not None and not 1900 <= cleaned.year <= 2200:
+            raise ValidationError(_("Give a date between the years 1900 and 2200."))
+        return cleaned
+
+
+class BoundedDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = BoundedDateTimeField
+
+
 class VisitFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=VisitStatus.choices)
     kind = django_filters.ChoiceFilter(choices=VisitKind.choices)
-    start_after = django_filters.IsoDateTimeFilter(field_name="start", lookup_expr="gte")
-    start_before = django_filters.IsoDateTimeFilter(field_name="start", lookup_expr="lt")
+    start_after = BoundedDateTimeFilter(field_name="start", lookup_expr="gte")
+    start_before = BoundedDateTimeFilter(field_name="start", lookup_expr="lt")
     region = django_filters.CharFilter(field_name="delegation__institution__region__code")
 
     class Meta:
@@ -90,6 +105,8 @@ class VisitFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="One visit with its agenda, officials, delegation and outcome"),
 )
 class VisitViewSet(viewsets.ReadOnlyModelViewSet):
+    # ASCII digits only: int() would also read "１" or "1\n" as 1.
+    lookup_value_regex = "[0-9]+"
     filterset_class = VisitFilter
     ordering_fields = ["start", "title", "status"]
 

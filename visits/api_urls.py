@@ -3,6 +3,8 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from reports.api import AttendanceViewSet, DocumentViewSet, FollowUpViewSet, PhotoViewSet, QuoteViewSet
+
 from .api import ConflictCheckView, FreeSlotsView, VisitViewSet
 
 
@@ -16,6 +18,11 @@ class OptionalSlashRouter(DefaultRouter):
 
 router = OptionalSlashRouter()
 router.register("visits", VisitViewSet, basename="visit")
+router.register("attendance", AttendanceViewSet, basename="attendance")
+router.register("quotes", QuoteViewSet, basename="quote")
+router.register("follow-ups", FollowUpViewSet, basename="follow-up")
+router.register("photos", PhotoViewSet, basename="photo")
+router.register("documents", DocumentViewSet, basename="document")
 urlpatterns = [
     path("conflicts/check/", ConflictCheckView.as_view(), name="conflict-check"),
     path("free-slots/", FreeSlotsView.as_view(), name="free-slots"),

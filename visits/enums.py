@@ -49,7 +49,9 @@ class VisitStatus(models.TextChoices):
 
 
 # A visit in these states holds its rooms and officials' time.
-HOLDS_ROOMS = frozenset({VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED, VisitStatus.REPORTED})
+HOLDS_ROOMS = frozenset(
+    {VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED, VisitStatus.REPORTED}
+)
 
 
 class DispositionDecision(models.TextChoices):

@@ -5,7 +5,9 @@ reported with the path of the field that has it (``visit.agenda[3].end``), all a
 officer can fix a file in one pass.
 """
 
+import contextlib
 import datetime as dt
+import functools
 import json
 import re
 import zoneinfo
@@ -23,6 +25,18 @@ from .enums import AgendaKind, InstitutionKind, OfficialRole, RegionKind, VenueK
 # How long before the visit's start an arrival or registration item may begin (the delegation is asked
 # to come early; the invitation's DTSTART is the opening, not the arrival).
 ARRIVAL_LEAD = dt.timedelta(hours=2)
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_LIST_ITEMS = 100
+# Dates a visit can plausibly have; keeps every later conversion between zones inside Python's range.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones()) - {"localtime", "Factory", "posixrules"}
+
 
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
@@ -111,7 +125,7 @@ class VisitFile:
     start: dt.datetime
     end: dt.datetime
     venue: str
-    status: str
+    status: str | None  # None: not in the file (a new visit is scheduled, an existing one keeps its status)
     agenda: list[AgendaItemData]
     points: list[str] = field(default_factory=list)
     follow_ups: list[FollowUpData] = field(default_factory=list)
@@ -128,16 +142,39 @@ def load_visit_file(path: str | Path) -> VisitFile:
     """
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise VisitFileError([(str(path), _("is larger than 1 MB; a visit file is a few kilobytes"))])
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise VisitFileError([(str(path), _("cannot be read: %(error)s") % {"error": exc})]) from exc
+    return parse_visit_data(decode_visit_text(text, json_file=path.suffix.lower() == ".json", name=str(path)))
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML's safe loader without anchors and aliases: a visit file never needs them, and an alias
+    "bomb" of a few hundred bytes would otherwise expand to gigabytes."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a visit file", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def decode_visit_text(text: str, *, json_file: bool = False, name: str = "(file)"):
+    """Decode a visit file's text (JSON when ``json_file``, else YAML without aliases) into plain data.
+
+    Raises ``VisitFileError`` for bad syntax, a date YAML cannot build (2025-02-30), nesting too deep,
+    or numbers too long to read.
+    """
+    if len(text) > MAX_FILE_BYTES:
+        raise VisitFileError([(name, _("is larger than 1 MB; a visit file is a few kilobytes"))])
     try:
-        raw = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise VisitFileError(
-            [(str(path), _("is not valid YAML or JSON: %(error)s") % {"error": exc})]
-        ) from exc
-    return parse_visit_data(raw)
+        return json.loads(text) if json_file else yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader
+    except (json.JSONDecodeError, yaml.YAMLError, ValueError, RecursionError, OverflowError) as exc:
+        raise VisitFileError([(name, _("is not valid YAML or JSON: %(error)s") % {"error": exc})]) from exc
 
 
 def parse_visit_data(raw: Any) -> VisitFile:
@@ -189,19 +226,50 @@ class _Reader:
             if required and data is not None:
                 self.problem(f"{path}.{key}", _("is missing"))
             return default
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.problem(f"{path}.{key}", _("must be text"))
-            return default
-        return str(value).strip()
+        cleaned = self.one_line(value, f"{path}.{key}")
+        return default if cleaned is None else cleaned
+
+    def one_line(self, value: Any, where: str, *, max_length: int = 2000) -> str | None:
+        """``value`` as one line of text, or None after reporting why it is not one."""
+        if not isinstance(value, str):
+            # YAML reads 0417 as the number 271 and 35.10 as 35.1: text fields must be written as text.
+            self.problem(where, _('must be text; write it in quotes ("…")'))
+            return None
+        value = re.sub(" {2,}", " ", value).strip()
+        if _CONTROL_RE.search(value):
+            self.problem(where, _("must be one line, without line breaks or control characters"))
+            return None
+        if len(value) > max_length:
+            self.problem(where, _("is longer than %(count)s characters") % {"count": max_length})
+            return None
+        return value
+
+    def text_list(self, data: dict | None, key: str, path: str, *, max_length: int) -> list[str]:
+        """A list of one-line texts, each at most ``max_length`` characters, at most MAX_LIST_ITEMS items."""
+        items = self.sequence(data, key, path)
+        if len(items) > MAX_LIST_ITEMS:
+            self.problem(f"{path}.{key}", _("has more than %(count)s items") % {"count": MAX_LIST_ITEMS})
+            return []
+        cleaned = (
+            self.one_line(item, f"{path}.{key}[{index}]", max_length=max_length)
+            for index, item in enumerate(items)
+        )
+        return [value for value in cleaned if value]
 
     def email(self, data: dict | None, key: str, path: str, *, required: bool = False) -> str:
         value = self.text(data, key, path, required=required)
         if value:
+            original = value
+            local, _at, domain = value.rpartition("@")
             try:
+                # Internationalised domains travel as IDNA (xn--…); the local part must be ASCII, as
+                # most mail servers accept nothing else.
+                value = f"{local}@{domain.encode('idna').decode('ascii')}"
+                local.encode("ascii")
                 validate_email(value)
-            except ValidationError:
+            except (ValidationError, UnicodeError):
                 self.problem(
-                    f"{path}.{key}", _("“%(value)s” is not a valid e-mail address") % {"value": value}
+                    f"{path}.{key}", _("“%(value)s” is not a valid e-mail address") % {"value": original}
                 )
                 return ""
         return value
@@ -225,15 +293,23 @@ class _Reader:
             return None
         if isinstance(value, dt.datetime):
             value = value.date()
-        if isinstance(value, dt.date):
-            return value
         if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        self.problem(f"{path}.{key}", _("“%(value)s” is not a date written as YYYY-MM-DD") % {"value": value})
-        return None
+            with contextlib.suppress(ValueError):
+                value = dt.date.fromisoformat(value.strip())
+        if not isinstance(value, dt.date):
+            self.problem(
+                f"{path}.{key}",
+                _("“%(value)s” is not a date written as YYYY-MM-DD") % {"value": str(value)[:40]},
+            )
+            return None
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            self.problem(
+                f"{path}.{key}",
+                _("%(value)s is not between %(first)s and %(last)s")
+                % {"value": value, "first": FIRST_YEAR, "last": LAST_YEAR},
+            )
+            return None
+        return value
 
     def time(self, data: dict, key: str, path: str, *, required: bool = True) -> dt.time | None:
         value = data.get(key)
@@ -275,15 +351,13 @@ class _Reader:
         value = self.text(data, key, path, required=required, default=default)
         if not value:
             return default
-        try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        if value not in _known_zones():
             self.problem(
                 f"{path}.{key}",
                 _(
                     "“%(value)s” is not a known IANA time zone (for example Asia/Jakarta, Asia/Makassar, Asia/Jayapura)"
                 )
-                % {"value": value},
+                % {"value": value[:100]},
             )
             return default
         return value
@@ -448,13 +522,12 @@ class _Reader:
         letter_number = self.text(request, "letter_number", "request")
         letter_date = self.date(request, "letter_date", "request")
         kind = self.choice(request, "kind", "request", VisitKind)
-        topics = [
-            str(topic).strip() for topic in self.sequence(request, "topics", "request") if str(topic).strip()
-        ]
+        topics = self.text_list(request, "topics", "request", max_length=300)
 
         title = self.text(visit, "title", "visit")
         zone = self.timezone(visit, "timezone", "visit", required=False, default=host_region.timezone)
-        status = self.choice(visit, "status", "visit", VisitStatus, default=VisitStatus.SCHEDULED)
+        # No status in the file: a new visit is scheduled, an existing one keeps its own (see VisitFile).
+        status = self.choice(visit, "status", "visit", VisitStatus, default="") or None
         main_venue = self.text(visit, "venue", "visit", required=False)
         first_day = self.date(visit, "date", "visit")
         last_day = self.date(visit, "end_date", "visit", required=False) or first_day
@@ -489,7 +562,7 @@ class _Reader:
 
         self.check_references(visit, agenda, officials, venues, leader, members, main_venue)
 
-        points = [str(p).strip() for p in self.sequence(outcome, "points", "outcome") if str(p).strip()]
+        points = self.text_list(outcome, "points", "outcome", max_length=2000)
         follow_ups = [
             self.follow_up(item, f"outcome.follow_ups[{i}]")
             for i, item in enumerate(self.sequence(outcome, "follow_ups", "outcome"))
@@ -525,7 +598,8 @@ class _Reader:
             end=end,
             venue=main_venue,
             status=status,
-            agenda=agenda,
+            # In time order, so that re-importing a file whose items are listed in another order changes nothing.
+            agenda=sorted(agenda, key=lambda item: (item.start, item.end)),
             points=points,
             follow_ups=follow_ups,
             photo_caption=photo_caption,
@@ -578,8 +652,12 @@ class _Reader:
                 % {"end": end_time.strftime("%H:%M"), "start": start_time.strftime("%H:%M")},
             )
         elif day and start_time and end_time and tz:
-            start = dt.datetime.combine(day, start_time, tzinfo=tz)
-            end = dt.datetime.combine(day, end_time, tzinfo=tz)
+            start = self.local_moment(day, start_time, tz, f"{path}.start")
+            end = self.local_moment(day, end_time, tz, f"{path}.end")
+            if start and end and end <= start:
+                # Only where a daylight-saving change falls between them; Indonesia has none.
+                self.problem(f"{path}.end", _("is not after the start once the clocks change that day"))
+                start = end = None
         # Returned even when its times are wrong, so its venue and people are checked too.
         return AgendaItemData(
             path=path,
@@ -592,6 +670,18 @@ class _Reader:
             speaker=self.text(data, "speaker", path, required=False),
             guide=self.text(data, "guide", path, required=False),
         )
+
+    def local_moment(self, day: dt.date, at: dt.time, tz, path: str) -> dt.datetime | None:
+        """``day`` at ``at`` in ``tz``, or None (and a problem) for a time that a clock change skips."""
+        moment = dt.datetime.combine(day, at, tzinfo=tz)
+        if moment.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != moment.replace(tzinfo=None):
+            self.problem(
+                path,
+                _("%(time)s does not exist on %(day)s in this time zone (the clocks skip it)")
+                % {"time": at.strftime("%H:%M"), "day": day},
+            )
+            return None
+        return moment
 
     def window(self, visit, first_day, last_day, tz, agenda) -> tuple[dt.datetime | None, dt.datetime | None]:
         """The visit's start and end: visit.start/visit.end when given, else the agenda's first item that is

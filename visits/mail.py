@@ -51,6 +51,7 @@ def message_context(*, message: Message, visit: Visit) -> dict:
     same_zone = zone_label(message.recipient_timezone, visit.start) == zone_label(visit.timezone, visit.start)
     return {
         "visit": visit,
+        "language": message.recipient_language,
         "kind": message.kind,
         "side": message.recipient_side,
         "recipient_name": message.recipient_name,

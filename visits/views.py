@@ -50,10 +50,11 @@ from .zones import local_range, zone_label
 
 
 def ics_response(visit) -> HttpResponse:
-    """The visit's invitation (METHOD:REQUEST) as a downloadable ``.ics`` file."""
+    """The visit's invitation (METHOD:REQUEST, or CANCEL once cancelled) as a downloadable ``.ics`` file."""
+    method = "CANCEL" if visit.status == VisitStatus.CANCELLED else "REQUEST"
     response = HttpResponse(
-        calendar_bytes(invitation_calendar(visit=visit)),
-        content_type="text/calendar; charset=utf-8; method=REQUEST",
+        calendar_bytes(invitation_calendar(visit=visit, method=method)),
+        content_type=f"text/calendar; charset=utf-8; method={method}",
     )
     response["Content-Disposition"] = f'attachment; filename="kunjungan-{visit.pk}.ics"'
     return response

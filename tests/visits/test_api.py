@@ -222,7 +222,12 @@ def test_schema_documents_visit_paths(db, api_client):
 
     assert response.status_code == 200
     schema = json.load(io.BytesIO(response.content))
-    assert sorted(schema["paths"]) == [
+    # Every visit path is documented (other apps add their own paths beside these).
+    assert sorted(
+        path
+        for path in schema["paths"]
+        if path.startswith(("/api/v1/visits/", "/api/v1/conflicts/", "/api/v1/free-slots/"))
+    ) == [
         "/api/v1/conflicts/check/",
         "/api/v1/free-slots/",
         "/api/v1/visits/",

@@ -83,33 +83,11 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
     try:
         with transaction.atomic():
             changed = False
-            host_region, c = _upsert(
-                Region,
-                {"code": data.host_region.code},
-                {
-                    "name": data.host_region.name,
-                    "kind": data.host_region.kind,
-                    "province": data.host_region.province,
-                    "timezone": data.host_region.timezone,
-                },
-                "host.region",
-            )
+            warnings = list(data.warnings)
+            host_region, c = _region(data.host_region, "host.region", warnings)
             changed |= c
-            if data.guest_region.code == data.host_region.code:
-                guest_region = host_region
-            else:
-                guest_region, c = _upsert(
-                    Region,
-                    {"code": data.guest_region.code},
-                    {
-                        "name": data.guest_region.name,
-                        "kind": data.guest_region.kind,
-                        "province": data.guest_region.province,
-                        "timezone": data.guest_region.timezone,
-                    },
-                    "delegation.region",
-                )
-                changed |= c
+            guest_region, c = _region(data.guest_region, "delegation.region", warnings)
+            changed |= c
             host_values = {"kind": data.host_kind, "region": host_region}
             for key, name in (
                 ("subtitle", "letterhead_subtitle"),
@@ -126,13 +104,13 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
                 "organizer_position": data.organizer.position,
                 "organizer_email": data.organizer.email,
             }
-            host, c = _upsert(Institution, {"name": data.host_name}, host_values, "host")
+            host, c = _upsert(Institution, {"name": _known_name(data.host_name)}, host_values, "host")
             changed |= c
-            if data.guest_name == data.host_name:
+            if data.guest_name.casefold() == data.host_name.casefold():
                 raise VisitFileError([("delegation.institution", _("is the host itself"))])
             guest, c = _upsert(
                 Institution,
-                {"name": data.guest_name},
+                {"name": _known_name(data.guest_name)},
                 {"kind": data.guest_kind, "region": guest_region},
                 "delegation",
             )
@@ -143,12 +121,14 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
                 official, c = _upsert(
                     Official,
                     {"institution": host, "name": person.name},
-                    {
-                        "position": person.position,
-                        "unit": person.unit,
-                        "email": person.email,
-                        "precedence": person.precedence,
-                    },
+                    _keep_filled(
+                        {
+                            "position": person.position,
+                            "unit": person.unit,
+                            "email": person.email,
+                            "precedence": person.precedence,
+                        }
+                    ),
                     f"host.officials[{index}]",
                 )
                 changed |= c
@@ -158,12 +138,14 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
                 venue, c = _upsert(
                     Venue,
                     {"institution": host, "name": item.name},
-                    {
-                        "kind": item.kind,
-                        "address": item.address,
-                        "capacity": item.capacity,
-                        "description": item.description,
-                    },
+                    _keep_filled(
+                        {
+                            "kind": item.kind,
+                            "address": item.address,
+                            "capacity": item.capacity,
+                            "description": item.description,
+                        }
+                    ),
                     f"host.venues[{index}]",
                 )
                 changed |= c
@@ -193,6 +175,8 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
             created = visit is None
             before = None if created else schedule_signature(visit)
             previous_status = "" if created else visit.status
+            # A file without a status leaves an existing visit's status alone (it may be completed by now).
+            status = data.status or (VisitStatus.SCHEDULED if created else previous_status)
             visit, c = _upsert(
                 Visit,
                 {"host": host, "delegation": delegation},
@@ -204,14 +188,13 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
                     "end": data.end,
                     "timezone": data.timezone,
                     "venue": venues.get(data.venue.casefold()) if data.venue else None,
-                    "status": data.status,
+                    "status": status,
                 },
                 "visit",
                 exclude=("uid",),
             )
             changed |= c
-            warnings = list(data.warnings)
-            if data.status == VisitStatus.SCHEDULED:
+            if status in HOLDS_ROOMS:
                 warnings += _check_against_other_bookings(visit, data, officials, venues)
             changed |= _sync_visit_officials(visit, data, officials)
             changed |= _sync_agenda(visit, data, officials, venues)
@@ -235,6 +218,43 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
     return ImportResult(
         visit=visit, created=created, changed=changed, sequence_bumped=bumped, warnings=warnings
     )
+
+
+def _region(region, path: str, warnings: list[str]) -> tuple[Region, bool]:
+    """The region of that Kemendagri code: created when new; an existing one is never changed by a visit
+    file (it is shared by every visit and loaded from the reference data), only reported when it differs."""
+    existing = Region.objects.filter(code=region.code).first()
+    if existing is None:
+        row, _changed = _upsert(
+            Region,
+            {"code": region.code},
+            {
+                "name": region.name,
+                "kind": region.kind,
+                "province": region.province,
+                "timezone": region.timezone,
+            },
+            path,
+        )
+        return row, True
+    if (existing.name, existing.kind, existing.timezone) != (region.name, region.kind, region.timezone):
+        warnings.append(
+            _(
+                "%(path)s: region %(code)s is known as %(name)s (%(zone)s); the file's description was not applied"
+            )
+            % {"path": path, "code": region.code, "name": existing.name, "zone": existing.timezone}
+        )
+    return existing, False
+
+
+def _known_name(name: str) -> str:
+    """An institution's stored name when one matches ``name`` but for case, else ``name``."""
+    return Institution.objects.filter(name__iexact=name).values_list("name", flat=True).first() or name
+
+
+def _keep_filled(values: dict) -> dict:
+    """Leave out empty values, so that a file that omits an official's e-mail does not erase it."""
+    return {key: value for key, value in values.items() if value not in ("", None)}
 
 
 def _agenda_venue(item, data: VisitFile, venues: dict[str, Venue]) -> Venue | None:
@@ -335,7 +355,7 @@ def _sync_agenda(
             "venue": _agenda_venue(item, data, venues),
             "official": official,
             "guest_speaker": person if person and official is None else "",
-            "holds_room": data.status in HOLDS_ROOMS,
+            "holds_room": visit.status in HOLDS_ROOMS,
         }
         row = existing[index] if index < len(existing) else AgendaItem(visit=visit)
         dirty = row.pk is None
