@@ -44,3 +44,44 @@ messages: setup
 
 clean:
 	rm -rf var/ .pytest_cache
+
+# make prod: the production settings on this machine, against the local PostgreSQL and Redis: creates the
+# database if missing, migrates, collects the static files (WhiteNoise serves them), loads the regions and
+# starts gunicorn, one Celery worker and exactly one beat (Procfile.prod; Ctrl-C stops all three). Plain HTTP
+# on 127.0.0.1, so SECURE_SSL_REDIRECT is off; a real deployment sits behind TLS (README, Deploy). Every
+# variable below can be set beforehand; SECRET_KEY, when unset, is made once into $SAMBANG_VAR_DIR/secret_key.
+.PHONY: prod
+prod: setup
+	@set -e; \
+	var="$${SAMBANG_VAR_DIR:-var}"; mkdir -p "$$var"; \
+	if [ -z "$${SECRET_KEY:-}" ]; then \
+	  test -s "$$var/secret_key" || (umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > "$$var/secret_key"); \
+	  SECRET_KEY="$$(cat "$$var/secret_key")"; \
+	fi; \
+	export SECRET_KEY DJANGO_SETTINGS_MODULE=config.settings.production \
+	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" \
+	  DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sambang}" \
+	  CELERY_BROKER_URL="$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0}" \
+	  CACHE_URL="$${CACHE_URL:-redis://127.0.0.1:6379/1}" PORT="$${PORT:-8000}"; \
+	$(BIN)/python -c "$$CREATE_DATABASE_PY"; \
+	$(BIN)/python manage.py migrate --noinput; \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0; \
+	$(BIN)/python manage.py load_regions; \
+	echo "Sambang, production settings: http://127.0.0.1:$$PORT/  (gunicorn, Celery worker and beat; Ctrl-C stops all three)"; \
+	exec $(BIN)/honcho --procfile Procfile.prod start
+
+# For make prod: create DATABASE_URL's PostgreSQL database when it does not exist yet.
+define CREATE_DATABASE_PY
+import os
+import dj_database_url
+import psycopg
+from psycopg import sql
+db = dj_database_url.parse(os.environ["DATABASE_URL"])
+if db["ENGINE"] == "django.db.backends.postgresql":
+    server = {"host": db["HOST"] or None, "port": db["PORT"] or None, "user": db["USER"] or None, "password": db["PASSWORD"] or None}
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+            print(f"Created the PostgreSQL database {db['NAME']}.")
+endef
+export CREATE_DATABASE_PY

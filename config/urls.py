@@ -1,11 +1,18 @@
 """URL map: staff pages at /, the admin at /admin/, the API at /api/v1/, its schema at /api/schema/."""
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.utils.translation import gettext
+from django.views import defaults
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from visits import feeds_views
 
@@ -22,8 +29,34 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("visits.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view loads its start-up script from the same URL (script-src 'self' allows it); the page's
+    # own small <style> block in drf-spectacular's template needs inline styles, on this page only.
+    path(
+        "api/docs/",
+        csp_update({"style-src": [UNSAFE_INLINE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
 ]
+
+
+def bad_request(request, exception):
+    """Django's 400 handler, except for a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``: 413 saying the limit.
+
+    The API gets ``{"detail": "…"}`` as its other errors; a page gets the sentence as plain text.
+    """
+    if not isinstance(exception, RequestDataTooBig):
+        return defaults.bad_request(request, exception)
+    message = gettext("The request is too large: at most %(limit)s are accepted.") % {
+        "limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    }
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=413)
+    return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+
+
+handler400 = bad_request
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

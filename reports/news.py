@@ -117,8 +117,10 @@ def news_draft(
     ``dateline_place`` defaults to the main venue's district (kecamatan) when its address names one,
     else the host region's name; ``outlet`` defaults to ``settings.SAMBANG_NEWS_OUTLET``, else the host's
     website, else its name. ``quotes`` are ``(name, position, words)`` triples written with attribution
-    after the key points; without them no quote is written. Raises ``ValueError`` for another language.
-    Pure and deterministic: reads the visit, writes nothing, runs no query on a prefetched visit.
+    after the key points; when not given, the visit's recorded quotes (``Quote`` rows, in their order)
+    are used, and ``[]`` writes none. Raises ``ValueError`` for another language.
+    Pure and deterministic: reads the visit, writes nothing, runs no query on a visit from
+    ``reports.selectors.outcome_visit_detail()`` (one, for the quotes, on one from ``visit_detail()``).
     """
     if language not in LANGUAGES:
         raise ValueError(f"news drafts are written in {', '.join(LANGUAGES)}, not {language!r}")
@@ -130,12 +132,17 @@ def news_draft(
         lead=news_lead(visit=visit, language=language),
         paragraphs=[
             *key_point_paragraphs(point.text for point in visit.key_points.all()),
-            *quote_paragraphs(quotes or [], language=language),
+            *quote_paragraphs(stored_quotes(visit) if quotes is None else quotes, language=language),
         ],
         tour_paragraph=tour_paragraph(visit=visit, language=language),
         photo_caption=outcome.photo_caption.strip() if outcome else "",
         byline=news_byline(outcome.news_byline if outcome else ""),
     )
+
+
+def stored_quotes(visit: Visit) -> list[Quote]:
+    """The visit's recorded quotes as ``(name, position, words)`` triples, in their order."""
+    return [(quote.speaker_name, quote.speaker_position, quote.words) for quote in visit.quotes.all()]
 
 
 # Names

@@ -18,7 +18,7 @@ import urllib.parse
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -36,6 +36,12 @@ _QP_UTF8 = email.charset.Charset("utf-8")
 _QP_UTF8.body_encoding = email.charset.QP
 _B64_UTF8 = email.charset.Charset("utf-8")
 _B64_UTF8.body_encoding = email.charset.BASE64
+
+
+def message_id_of(message: Message) -> str:
+    """The Message-ID of an outbox row: fixed per row, so a copy resent after a crash is recognised as the
+    same message (RFC 5322 §3.6.4)."""
+    return f"<sambang-message-{message.pk}.{message.visit_id}@{settings.SAMBANG_DOMAIN}>"
 
 
 def map_link(visit: Visit) -> str:
@@ -104,7 +110,7 @@ def message_email(*, message: Message, visit: Visit) -> EmailMessage:
     Invitations and updates carry an iTIP REQUEST, cancellations a CANCEL, both as the third part of
     ``multipart/alternative`` (``text/calendar; method=…``) and again as ``invite.ics``; reminders are
     text and HTML only. From is the host's organizer address, which is the ORGANIZER (RFC 6047 §3); the
-    Message-ID is fresh and is stored on the row once sent. Written in the recipient's language.
+    Message-ID is the row's own (``message_id_of``), the same at every attempt, and is stored once sent. Written in the recipient's language.
     """
     with translation.override(message.recipient_language):
         context = message_context(message=message, visit=visit)
@@ -133,7 +139,7 @@ def message_email(*, message: Message, visit: Visit) -> EmailMessage:
         body="",
         from_email=formataddr((host.organizer_name or host.name, host.organizer_email)),
         to=[formataddr((message.recipient_name, message.recipient_email))],
-        headers={"Message-ID": make_msgid(domain=settings.SAMBANG_DOMAIN)},
+        headers={"Message-ID": message_id_of(message)},
     )
     result.attach(body)
     if attachment is not None:

@@ -4,6 +4,8 @@ import logging
 import smtplib
 
 from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from . import services
 
@@ -20,17 +22,20 @@ def _is_temporary(exc: Exception) -> bool:
         code = max(codes) if codes else None
     if code is not None:
         return 400 <= code < 500
-    return isinstance(exc, RETRYABLE)
+    # A busy or briefly unreachable database is temporary too ("database is locked", a failover).
+    return isinstance(exc, RETRYABLE | OperationalError | InterfaceError)
 
 
 @shared_task(name="visits.send_message", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=6)
 def send_message(self, *, message_id: int) -> bool:
-    """Send outbox row ``message_id`` once; retry temporary failures with exponential backoff (30 s × 2ⁿ)."""
+    """Send outbox row ``message_id`` once; retry temporary failures with exponential backoff
+    (``SAMBANG_MESSAGE_RETRY_SECONDS`` × 2ⁿ, six times)."""
     try:
         return services.message_send(message_id=message_id)
     except Exception as exc:
         if _is_temporary(exc) and self.request.retries < self.max_retries:
-            raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+            delay = settings.SAMBANG_MESSAGE_RETRY_SECONDS * 2**self.request.retries
+            raise self.retry(exc=exc, countdown=delay) from exc
         logger.exception("message %s failed for good", message_id)
         services.message_fail(message_id=message_id, error=str(exc))
         return False

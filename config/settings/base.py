@@ -5,9 +5,12 @@ sent mail written as ``.eml`` files under ``var/mail/``. Every variable read her
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("SAMBANG_VAR_DIR", BASE_DIR / "var")).resolve()
@@ -47,6 +50,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
+    "axes",
     "visits",
     "delegations",
     "reports",
@@ -61,6 +66,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a login refused for a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -105,6 +113,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out username+IP before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "visits:list"
 LOGOUT_REDIRECT_URL = "login"
@@ -123,6 +136,50 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("SAMBANG_MEDIA_ROOT", VAR_DIR / "media"))
+
+# Request bodies (bytes). API and form bodies are a few kilobytes; anything past this limit that is not a
+# file answers 413 (config.urls.bad_request). Files are not counted against it: they go to memory up to
+# FILE_UPLOAD_MAX_MEMORY_SIZE and to a temporary file beyond, so the front web server's body limit
+# (README, Deploy) is what bounds an upload.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Content-Security-Policy on every response (django-csp): only the app's own scripts, styles and frames, so
+# no inline script or handler runs (templates use data attributes read by static/js/sambang.js). The API
+# docs page relaxes it for itself (config.urls).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "style-src": [SELF],
+        "script-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+
+# Failed logins (staff pages and admin) through django-axes: the 5th failure for one username from one IP
+# address locks that pair out for 15 minutes (HTTP 429 with the login page saying so); a successful login
+# clears the count. Attempts are kept in the database, so every web process sees the same count. The
+# address is REMOTE_ADDR: behind a reverse proxy every client shares the proxy's address, so the lock is
+# effectively per username.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/login.html"
+
+# The cache holds DRF's throttle counts. Empty: one in-memory cache per process (each gunicorn worker counts
+# on its own); a redis:// URL shares one count between all web processes.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if not CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    raise ImproperlyConfigured("CACHE_URL must be empty or a redis://, rediss:// or unix:// URL.")
 
 # Mail: SMTP when EMAIL_HOST is set, otherwise one .eml file per message under var/mail/.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -177,6 +234,18 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Requests per signed-in user, and per IP address for anonymous ones (the schema and docs; every other
+    # endpoint answers 401 before it counts); over the rate: 429 with Retry-After. Counted in CACHES.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("SAMBANG_API_RATE_ANON", "30/minute"),
+        "user": os.environ.get("SAMBANG_API_RATE_USER", "300/minute"),
+    },
+    # An anonymous client is told apart by REMOTE_ADDR, never by an X-Forwarded-For it could write itself.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sambang API",
@@ -192,16 +261,21 @@ SPECTACULAR_SETTINGS = {
         "VisitStatusEnum": "visits.enums.VisitStatus",
         "AgendaKindEnum": "visits.enums.AgendaKind",
         "FollowUpStatusEnum": "reports.models.FollowUpStatus",
+        "AttendanceKindEnum": "reports.models.AttendanceKind",
         "MessageKindEnum": "visits.enums.MessageKind",
         "MessageStatusEnum": "visits.enums.MessageStatus",
     },
 }
 
+# The first retry of a temporarily failed e-mail waits this many seconds, doubling each time (six retries).
+SAMBANG_MESSAGE_RETRY_SECONDS = int(os.environ.get("SAMBANG_MESSAGE_RETRY_SECONDS", "30"))
 # Minutes before the start at which the invite's VALARM fires.
 SAMBANG_ALARM_MINUTES = int(os.environ.get("SAMBANG_ALARM_MINUTES", "120"))
 # The outlet in a news draft's dateline ("Klojen (malangkota.go.id) – "); empty: the host's website, else
 # the host's name.
 SAMBANG_NEWS_OUTLET = os.environ.get("SAMBANG_NEWS_OUTLET", "")
+# The largest photo upload accepted, in bytes (15 MiB: a phone's full-size JPEG with room to spare).
+SAMBANG_PHOTO_MAX_BYTES = int(os.environ.get("SAMBANG_PHOTO_MAX_BYTES", str(15 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,

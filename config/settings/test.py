@@ -12,7 +12,7 @@ from pathlib import Path
 os.environ["SAMBANG_VAR_DIR"] = tempfile.mkdtemp(prefix="sambang-test-")
 
 from .base import *  # noqa: E402,F403
-from .base import DATABASES, VAR_DIR  # noqa: E402
+from .base import DATABASES, REST_FRAMEWORK, VAR_DIR  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -21,6 +21,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(VAR_DIR) / "media"
 LANGUAGE_CODE = "id"
+# The suite makes many API calls as the same user within a minute; tests/test_security.py checks the
+# throttle with a low rate of its own.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
+}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the worker round-trip test reads the test database from another thread.

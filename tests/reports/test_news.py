@@ -4,9 +4,12 @@ import datetime as dt
 from html.parser import HTMLParser
 
 import pytest
+import time_machine
 from django.test import override_settings
 
 from reports.news import news_draft, short_name
+from reports.selectors import outcome_visit_detail
+from reports.services import quote_add
 from visits.models import Institution
 from visits.selectors import visit_detail
 
@@ -228,8 +231,11 @@ def test_news_draft_deterministic(visit):
 
 
 def test_news_draft_runs_no_query_on_a_prefetched_visit(visit, django_assert_num_queries):
+    # The stored quotes are read too: outcome_visit_detail() prefetches them with everything else.
+    prefetched = outcome_visit_detail().get(pk=visit.pk)
+
     with django_assert_num_queries(0):
-        news_draft(visit=visit).as_html()
+        news_draft(visit=prefetched).as_html()
 
 
 def test_news_draft_unknown_language_refused(visit):
@@ -350,3 +356,22 @@ def test_news_draft_without_outcome_topics_receiver_or_site(demo_data, import_da
         f"Klojen (malangkota.example.org) – {draft.lead}",
         "Kegiatan juga diisi dengan kunjungan ke Kayutangan.\n",
     ]
+
+
+def test_news_draft_uses_the_recorded_quotes(visit):
+    with time_machine.travel(dt.datetime(2025, 4, 25, 7, 0, tzinfo=dt.UTC), tick=False):
+        quote_add(
+            visit=visit,
+            speaker_name="Budi Santoso Contoh",
+            speaker_position="Sekretaris Daerah Kota Malang",
+            words="Kerja sama ini kami harapkan berlanjut.",
+        )
+    visit = outcome_visit_detail().get(pk=visit.pk)
+
+    draft = news_draft(visit=visit)
+
+    assert draft.paragraphs[-1] == (
+        "“Kerja sama ini kami harapkan berlanjut,” ucap Budi Santoso Contoh, Sekretaris Daerah Kota Malang."
+    )
+    assert news_draft(visit=visit, quotes=[]).paragraphs == draft.paragraphs[:-1]
+    assert news_draft(visit=visit, quotes=[("A", "", "Lain.")]).paragraphs[-1] == "“Lain,” ucap A."

@@ -89,7 +89,10 @@ def test_register_bad_file_is_400_with_every_problem(db, api_client, request_fil
 def test_only_the_leadership_decides(db, api_client, staff_user, request_file):
     visit = register(api_client, request_file)
 
-    with translation.override("en"), pytest.raises(ServiceError) as caught:  # the API call left Indonesian active
+    with (
+        translation.override("en"),
+        pytest.raises(ServiceError) as caught,
+    ):  # the API call left Indonesian active
         visit_dispose(visit=visit, decision=DispositionDecision.ACCEPT, by=staff_user)
 
     assert str(caught.value) == "Only the leadership decides on a visit request."

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
@@ -231,13 +232,20 @@ def message_send(*, message_id: int) -> bool:
     The row is claimed inside a transaction that holds its lock (``SELECT … FOR UPDATE`` on PostgreSQL;
     the database write lock on SQLite, whose transactions are IMMEDIATE) until the row says *sent*, so a
     task that runs twice, or two workers, cannot both send it. If the worker dies before the commit, the
-    row is still *queued* and the redelivered task sends it. A message that a newer SEQUENCE or a
+    row is still *queued* and the redelivered task sends it. Across a crash between the server's 250 and
+    the commit, a second copy can go out (at-least-once); it has the same Message-ID, so mail clients
+    recognise it. A message that a newer SEQUENCE or a
     cancellation made untrue is marked *cancelled* instead of sent. SMTP errors propagate (the task
     retries); ``attempts`` and ``last_error`` record each failure.
 
     Side effect: one e-mail through the configured mail backend.
     """
+    # The connection is opened before and closed (QUIT) after the transaction, so the row says *sent*
+    # as soon as the server has answered 250: the window in which a crash could lead to a second copy is
+    # one commit long, and that copy carries the same Message-ID.
+    connection = get_connection()
     try:
+        connection.open()
         with transaction.atomic():
             message = (
                 Message.objects.select_for_update().filter(pk=message_id, status=MessageStatus.QUEUED).first()
@@ -252,8 +260,7 @@ def message_send(*, message_id: int) -> bool:
                 message.save(update_fields=["status", "last_error", "updated_at"])
                 return False
             email = message_email(message=message, visit=visit)
-            with get_connection() as connection:
-                connection.send_messages([email])
+            connection.send_messages([email])
             message.status = MessageStatus.SENT
             message.sent_at = timezone.now()
             message.message_id = email.extra_headers["Message-ID"]
@@ -268,6 +275,8 @@ def message_send(*, message_id: int) -> bool:
             attempts=F("attempts") + 1, last_error=str(exc)[:2000], updated_at=timezone.now()
         )
         raise
+    finally:
+        connection.close()
     return True
 
 
@@ -288,8 +297,11 @@ def messages_requeue_stale(*, now: dt.datetime | None = None) -> int:
     from ..tasks import send_message
 
     now = now or timezone.now()
+    # Longer than the task's whole retry backoff (1 + 2 + … + 32 = 63 first delays), so a task waiting
+    # for its retry is not queued twice.
+    stale_after = max(STALE_AFTER, dt.timedelta(seconds=63 * settings.SAMBANG_MESSAGE_RETRY_SECONDS + 600))
     ids = list(
-        Message.objects.filter(status=MessageStatus.QUEUED, updated_at__lt=now - STALE_AFTER).values_list(
+        Message.objects.filter(status=MessageStatus.QUEUED, updated_at__lt=now - stale_after).values_list(
             "pk", flat=True
         )
     )
