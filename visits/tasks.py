@@ -23,7 +23,7 @@ def _is_temporary(exc: Exception) -> bool:
     if code is not None:
         return 400 <= code < 500
     # A busy or briefly unreachable database is temporary too ("database is locked", a failover).
-    return isinstance(exc, RETRYABLE | OperationalError | InterfaceError)
+    return isinstance(exc, (*RETRYABLE, OperationalError, InterfaceError))
 
 
 @shared_task(name="visits.send_message", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=6)

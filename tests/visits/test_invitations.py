@@ -3,6 +3,7 @@
 import datetime as dt
 import email
 import email.policy
+import smtplib
 import socket
 from email.message import EmailMessage as ParsedMessage
 
@@ -12,12 +13,13 @@ import time_machine
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
 from django.core import mail
-from django.db import transaction
+from django.db import OperationalError, transaction
 
 from config.mail import EmlFileBackend
 from visits.enums import MessageKind, MessageStatus, VisitStatus
 from visits.models import Message, Visit
 from visits.services import ServiceError, message_send, messages_requeue_stale, visit_invitations_send
+from visits.tasks import _is_temporary
 
 
 def parse(raw: bytes) -> ParsedMessage:
@@ -246,3 +248,19 @@ def test_stale_queued_message_is_queued_again_and_sent_once(visit, django_captur
     assert (too_early, requeued, again) == (0, 9, 0)
     assert len(mail.outbox) == 9
     assert set(Message.objects.values_list("status", flat=True)) == {MessageStatus.SENT}
+
+
+@pytest.mark.parametrize(
+    ("exc", "temporary"),
+    [
+        (ConnectionRefusedError(111, "Connection refused"), True),
+        (smtplib.SMTPResponseException(451, b"try later"), True),
+        (smtplib.SMTPResponseException(550, b"no such user"), False),
+        (smtplib.SMTPRecipientsRefused({"a@b.example": (450, b"busy")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@b.example": (550, b"unknown")}), False),
+        (OperationalError("database is locked"), True),
+        (ValueError("bad header"), False),
+    ],
+)
+def test_temporary_failures_are_told_from_permanent_ones(exc, temporary):
+    assert _is_temporary(exc) is temporary
