@@ -4,9 +4,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from aiosmtpd.controller import Controller
 from django.conf import settings
 from rest_framework.test import APIClient
 
+from tests.smtp import SmtpRecorder, free_port
 from visits.importer import load_visit_file, parse_visit_data
 from visits.selectors import visit_detail
 from visits.services import visit_import
@@ -53,3 +55,15 @@ def api_client(staff_user) -> APIClient:
     api = APIClient()
     api.force_authenticate(staff_user)
     return api
+
+
+@pytest.fixture
+def smtp_recorder(settings):
+    """A real SMTP server on loopback that records every envelope; Django's mail is sent to it."""
+    handler = SmtpRecorder()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+    yield handler
+    controller.stop()

@@ -4,18 +4,16 @@ import datetime as dt
 import email
 import email.policy
 import smtplib
-import socket
 from email.message import EmailMessage as ParsedMessage
 
 import icalendar
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Sink
 from django.core import mail
 from django.db import OperationalError, transaction
 
 from config.mail import EmlFileBackend
+from tests.smtp import free_port
 from visits.enums import MessageKind, MessageStatus, VisitStatus
 from visits.models import Message, Visit
 from visits.services import ServiceError, message_send, messages_requeue_stale, visit_invitations_send
@@ -158,7 +156,7 @@ def test_send_invitations_for_cancelled_visit_never_invited_sends_nothing(
 
 def test_failed_send_is_recorded_and_can_be_queued_again(visit, django_capture_on_commit_callbacks, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", _free_port(), 2
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
     with django_capture_on_commit_callbacks(execute=False):
         message = visit_invitations_send(visit=visit).queued[0]
 
@@ -170,36 +168,8 @@ def test_failed_send_is_recorded_and_can_be_queued_again(visit, django_capture_o
     assert "Connection refused" in message.last_error
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Recorder(Sink):
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server():
-    handler = Recorder()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield controller, handler
-    controller.stop()
-
-
-def test_invitations_delivered_through_real_smtp(
-    visit, settings, smtp_server, django_capture_on_commit_callbacks
-):
-    controller, handler = smtp_server
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+def test_invitations_delivered_through_real_smtp(visit, smtp_recorder, django_capture_on_commit_callbacks):
+    handler = smtp_recorder
 
     send_all(visit, django_capture_on_commit_callbacks)
 

@@ -3,15 +3,12 @@
 import datetime as dt
 import email
 import email.policy
-import socket
 import zoneinfo
 
 import icalendar
 import pytest
 import time_machine
 import vobject
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Sink
 from django.core import mail
 
 from delegations.models import Member
@@ -32,30 +29,9 @@ WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 BEFORE = dt.datetime(2025, 4, 15, 9, 0, tzinfo=WIB)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Recorder(Sink):
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
 @pytest.fixture
-def smtp(settings):
-    handler = Recorder()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
-    yield handler
-    controller.stop()
+def smtp(smtp_recorder):
+    return smtp_recorder
 
 
 def calendars_for(handler, address: str) -> list[tuple[str, bytes]]:
