@@ -405,15 +405,14 @@ class VisitBookView(ProtocolStaffRequiredMixin, View):
             "title": source.get("title") or visit.title,
         }
 
-    def context(self, visit: Visit, values: dict, report=None, errors=None) -> dict:
+    def context(self, visit: Visit, values: dict, report=None, errors=None, reasons=None, suggest=True) -> dict:
         officials = visit.host.officials.order_by("precedence", "name")
-        suggestions = []
         try:
             duration = _duration(values)
         except ValueError:
             duration = dt.timedelta(hours=2)
         today = timezone.localdate()
-        suggestions = free_slots(
+        suggestions = [] if not suggest else free_slots(
             host=visit.host,
             first_day=today,
             last_day=today + dt.timedelta(days=30),
@@ -428,6 +427,7 @@ class VisitBookView(ProtocolStaffRequiredMixin, View):
             "venues": visit.host.venues.order_by("name"),
             "officials": officials,
             "report": report,
+            "reasons": reasons or {},
             "form_errors": errors or [],
             "suggestions": [
                 {
@@ -464,6 +464,7 @@ class VisitBookView(ProtocolStaffRequiredMixin, View):
             for key, value in request.POST.items()
             if key.startswith("reason_")
         }
+        live = request.headers.get("X-Requested-With") == "fetch"
         if request.POST.get("action") != "book":
             report = check_booking(
                 host=visit.host,
@@ -475,7 +476,11 @@ class VisitBookView(ProtocolStaffRequiredMixin, View):
                 delegation_size=visit.delegation.size,
                 exclude_visit_id=visit.pk,
             )
-            return render(request, self.template_name, self.context(visit, values, report=report))
+            context = self.context(visit, values, report=report, reasons=overrides, suggest=not live)
+            if live:
+                # The page checks as the form is filled (static/js/sambang.js): only the findings.
+                return render(request, "visits/_booking_findings.html", context)
+            return render(request, self.template_name, context)
         try:
             visit_schedule(
                 visit=visit,

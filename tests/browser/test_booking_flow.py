@@ -94,6 +94,9 @@ def test_register_decide_book_see_and_be_refused(browser, live_server, demo_data
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    page.on("response", lambda response: response.status >= 400 and console.append(f"{response.status}: {response.url}"))
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "protokol")
     page.fill("#id_password", "sambang-demo")
@@ -135,6 +138,11 @@ def test_register_decide_book_see_and_be_refused(browser, live_server, demo_data
     page.fill("#id_start", chosen["start"])
     page.fill("#id_end", chosen["end"])
     page.select_option("#id_venue", room)
+    # The form checks itself on the server as it is filled: the clash shows before anything is sent.
+    try:
+        page.locator("#findings .notice.bad[data-code=room_double_booked]").wait_for(timeout=10_000)
+    except Exception as exc:
+        raise AssertionError(f"the live check did not show the clash; browser console: {console}") from exc
     page.click("button[value=book]")
     refusal = page.locator(".notice.bad[data-code=room_double_booked]")
     refusal.wait_for()

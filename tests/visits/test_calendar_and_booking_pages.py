@@ -146,3 +146,20 @@ def test_booking_form_with_nonsense_times_is_400(visit, english):
 
     assert response.status_code == 400
     assert "Give the date and the start and end times." in response.content.decode()
+
+
+def test_booking_form_live_check_returns_only_the_findings(visit, english):
+    other = accepted(visit)
+    sidang = Venue.objects.get(name="Ruang Sidang Balai Kota Malang")
+
+    with time_machine.travel(dt.datetime(2025, 4, 1, 9, 0, tzinfo=WIB), tick=False):
+        response = english.post(
+            f"/visits/{other.pk}/book/",
+            {"date": "2025-04-25", "start": "10:00", "end": "11:00", "venue": sidang.pk, "action": "check"},
+            headers={"X-Requested-With": "fetch"},
+        )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert 'data-code="room_double_booked"' in body

@@ -11,3 +11,9 @@ register = template.Library()
 def zone_label(zone: str, when) -> str:
     """``{{ visit.timezone|zone_label:visit.start }}`` → "WIB", "WITA", "WIT" or the zone's own label."""
     return _zone_label(zone, when)
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ reasons|get_item:code }}``: a dictionary's value by a variable key."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
