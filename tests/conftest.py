@@ -1,5 +1,6 @@
 """Shared fixtures: the demo visit imported, a staff user, API clients."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,24 @@ def smtp_recorder(settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
     yield handler
     controller.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_database_sessions(django_db_setup, django_db_blocker):
+    """On PostgreSQL, wait (up to 15 s) for sessions of worker processes and server threads that the drills
+    and live-server tests started to end, then end any straggler, so that the test database can be
+    dropped. A SIGKILLed worker's session can outlive the test by a moment."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            cursor.execute(f"SELECT count(*) {others}")  # noqa: S608 - a constant query
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.5)
+        cursor.execute(f"SELECT pg_terminate_backend(pid) {others}")  # noqa: S608

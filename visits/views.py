@@ -405,21 +405,27 @@ class VisitBookView(ProtocolStaffRequiredMixin, View):
             "title": source.get("title") or visit.title,
         }
 
-    def context(self, visit: Visit, values: dict, report=None, errors=None, reasons=None, suggest=True) -> dict:
+    def context(
+        self, visit: Visit, values: dict, report=None, errors=None, reasons=None, suggest=True
+    ) -> dict:
         officials = visit.host.officials.order_by("precedence", "name")
         try:
             duration = _duration(values)
         except ValueError:
             duration = dt.timedelta(hours=2)
         today = timezone.localdate()
-        suggestions = [] if not suggest else free_slots(
-            host=visit.host,
-            first_day=today,
-            last_day=today + dt.timedelta(days=30),
-            duration=duration,
-            official_ids=[values["official"]] if values["official"] else [],
-            venue_ids=[values["venue"]] if values["venue"] else None,
-            limit=6,
+        suggestions = (
+            []
+            if not suggest
+            else free_slots(
+                host=visit.host,
+                first_day=today,
+                last_day=today + dt.timedelta(days=30),
+                duration=duration,
+                official_ids=[values["official"]] if values["official"] else [],
+                venue_ids=[values["venue"]] if values["venue"] else None,
+                limit=6,
+            )
         )
         return {
             "visit": visit,

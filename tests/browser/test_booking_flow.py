@@ -96,7 +96,10 @@ def test_register_decide_book_see_and_be_refused(browser, live_server, demo_data
     page = context.new_page()
     console: list[str] = []
     page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
-    page.on("response", lambda response: response.status >= 400 and console.append(f"{response.status}: {response.url}"))
+    page.on(
+        "response",
+        lambda response: response.status >= 400 and console.append(f"{response.status}: {response.url}"),
+    )
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "protokol")
     page.fill("#id_password", "sambang-demo")
