@@ -20,7 +20,7 @@ from reports.pdf import report_pdf
 
 from .calendar import VIEWS, calendar_days, step
 from .conflicts import ProposedItem, check_booking
-from .enums import DispositionDecision, MessageStatus, VisitStatus
+from .enums import AgendaKind, DispositionDecision, MessageStatus, VisitStatus
 from .ical import calendar_bytes, invitation_calendar
 from .importer import VisitFileError, parse_visit_data
 from .letters import reply_letter_pdf
@@ -396,7 +396,7 @@ class VisitBookView(ProtocolStaffRequiredMixin, View):
         source = request.POST if request.method == "POST" else request.GET
         local = visit.start.astimezone(visit.tzinfo)
         duration = visit.end - visit.start
-        return {
+        values = {
             "date": source.get("date") or local.date().isoformat(),
             "start": source.get("start") or local.strftime("%H:%M"),
             "end": source.get("end") or (local + duration).strftime("%H:%M"),
@@ -404,6 +404,42 @@ class VisitBookView(ProtocolStaffRequiredMixin, View):
             "official": _int_or_none(source.get("official")),
             "title": source.get("title") or visit.title,
         }
+        if request.method == "POST":
+            columns = [source.getlist(f"item_{name}")[:AGENDA_ROWS_MAX] for name in AGENDA_COLUMNS]
+            rows = [dict(zip(AGENDA_COLUMNS, cells, strict=False)) for cells in zip(*columns, strict=False)]
+        else:
+            rows = self.agenda_rows(visit, values)
+        values["rows"] = [row for row in rows if any(row.get(k) for k in ("start", "end", "title"))]
+        values["blank_rows"] = range(AGENDA_BLANK_ROWS)
+        return values
+
+    def agenda_rows(self, visit: Visit, values: dict) -> list[dict]:
+        """The current agenda as form rows, moved by as much as the proposed start differs from the visit's."""
+        try:
+            proposed = dt.datetime.combine(
+                dt.date.fromisoformat(values["date"]), dt.time.fromisoformat(values["start"])
+            )
+        except ValueError:
+            proposed = None
+        local = visit.start.astimezone(visit.tzinfo)
+        shift = proposed - local.replace(tzinfo=None) if proposed else dt.timedelta(0)
+        rows = []
+        for item in visit.agenda_items.order_by("start", "end", "pk"):
+            start, end = (
+                item.start.astimezone(visit.tzinfo) + shift,
+                item.end.astimezone(visit.tzinfo) + shift,
+            )
+            rows.append(
+                {
+                    "start": start.strftime("%H:%M"),
+                    "end": end.strftime("%H:%M"),
+                    "title": item.title,
+                    "kind": item.kind,
+                    "venue": str(item.venue_id or ""),
+                    "official": str(item.official_id or ""),
+                }
+            )
+        return rows
 
     def context(
         self, visit: Visit, values: dict, report=None, errors=None, reasons=None, suggest=True
@@ -431,6 +467,7 @@ class VisitBookView(ProtocolStaffRequiredMixin, View):
             "visit": visit,
             "values": values,
             "venues": visit.host.venues.order_by("name"),
+            "kinds": AgendaKind.choices,
             "officials": officials,
             "report": report,
             "reasons": reasons or {},
@@ -460,11 +497,15 @@ class VisitBookView(ProtocolStaffRequiredMixin, View):
             context = self.context(visit, values, errors=[_("Give the date and the start and end times.")])
             return render(request, self.template_name, context, status=400)
         venue = visit.host.venues.filter(pk=values["venue"]).first() if values["venue"] else None
-        items = [
-            ProposedItem(
-                start, end, venue.pk if venue else None, values["official"], values["title"], "other"
-            )
-        ]
+        try:
+            items = _agenda_items(values, start, visit) or [
+                ProposedItem(
+                    start, end, venue.pk if venue else None, values["official"], values["title"], "other"
+                )
+            ]
+        except ValueError as exc:
+            context = self.context(visit, values, errors=[str(exc)], suggest=False)
+            return render(request, self.template_name, context, status=400)
         overrides = {
             key.removeprefix("reason_"): value
             for key, value in request.POST.items()
@@ -508,6 +549,41 @@ class VisitBookView(ProtocolStaffRequiredMixin, View):
             )
         messages.success(request, _("The visit is booked."))
         return redirect("visits:detail", pk=pk)
+
+
+AGENDA_COLUMNS = ("start", "end", "title", "kind", "venue", "official")
+AGENDA_ROWS_MAX = 50
+AGENDA_BLANK_ROWS = 3
+
+
+def _agenda_items(values: dict, start: dt.datetime, visit: Visit) -> list[ProposedItem]:
+    """The agenda rows of the booking form as proposed items on the booking's date, in the visit's zone.
+    Raises ``ValueError`` with a message for the user when a row's times are not HH:MM."""
+    items = []
+    for number, row in enumerate(values["rows"], start=1):
+        try:
+            first = dt.datetime.combine(
+                start.date(), dt.time.fromisoformat(row.get("start", "")), tzinfo=visit.tzinfo
+            )
+            last = dt.datetime.combine(
+                start.date(), dt.time.fromisoformat(row.get("end", "")), tzinfo=visit.tzinfo
+            )
+        except ValueError:
+            raise ValueError(
+                _("Agenda row %(row)s: give its start and end as HH:MM.") % {"row": number}
+            ) from None
+        kind = row.get("kind") if row.get("kind") in AgendaKind.values else AgendaKind.OTHER
+        items.append(
+            ProposedItem(
+                first,
+                last,
+                _int_or_none(row.get("venue")) or values["venue"],
+                _int_or_none(row.get("official")),
+                (row.get("title") or "").strip()[:300] or visit.title,
+                kind,
+            )
+        )
+    return items
 
 
 def _duration(values: dict) -> dt.timedelta:

@@ -115,12 +115,16 @@ def test_register_decide_book_see_and_be_refused(browser, live_server, demo_data
     )
     page.click("text=Book the visit")
     page.wait_for_url(f"**/visits/{first}/book/")
-    page.locator("a.slot").first.click()
+    # The 09:00 slot: the agenda moves with it, and its 15-minute arrival stays inside office hours.
+    page.locator("a.slot", has_text="09:00–").first.click()
     page.wait_for_load_state()
     chosen = {key: page.input_value(f"#id_{key}") for key in ("date", "start", "end")}
     room = page.input_value("#id_venue")
     page.click("button[value=book]")
-    page.wait_for_selector("text=The visit is booked.")
+    page.wait_for_load_state()
+    if "The visit is booked." not in page.content():
+        page.screenshot(path=str(SHOTS / "book-failed.png"), full_page=True)
+        raise AssertionError(page.locator("main").inner_text()[:3000])
     page.screenshot(path=str(SHOTS / "booked.png"), full_page=True)
     booked = Visit.objects.get(pk=first)
     assert booked.status == "scheduled"
@@ -143,11 +147,11 @@ def test_register_decide_book_see_and_be_refused(browser, live_server, demo_data
     page.select_option("#id_venue", room)
     # The form checks itself on the server as it is filled: the clash shows before anything is sent.
     try:
-        page.locator("#findings .notice.bad[data-code=room_double_booked]").wait_for(timeout=10_000)
+        page.locator("#findings .notice.bad[data-code=room_double_booked]").first.wait_for(timeout=10_000)
     except Exception as exc:
         raise AssertionError(f"the live check did not show the clash; browser console: {console}") from exc
     page.click("button[value=book]")
-    refusal = page.locator(".notice.bad[data-code=room_double_booked]")
+    refusal = page.locator(".notice.bad[data-code=room_double_booked]").first
     refusal.wait_for()
     page.screenshot(path=str(SHOTS / "refused.png"), full_page=True)
     assert "is booked" in refusal.inner_text()

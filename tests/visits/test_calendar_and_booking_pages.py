@@ -163,3 +163,66 @@ def test_booking_form_live_check_returns_only_the_findings(visit, english):
     assert response.status_code == 200
     assert "<html" not in body
     assert 'data-code="room_double_booked"' in body
+
+
+def test_booking_form_edits_the_agenda(visit, english):
+    other = accepted(visit)
+    hall = Venue.objects.get(name="Lobi Balai Kota Malang")
+    site = Venue.objects.get(name="Ngalam Command Center (NCC)")
+    dewi = Official.objects.get(name="Dewi Contoh")
+    form = {
+        "date": "2025-05-06",
+        "start": "09:00",
+        "end": "11:30",
+        "venue": hall.pk,
+        "action": "book",
+        "item_start": ["09:00", "10:00", ""],
+        "item_end": ["10:00", "11:30", ""],
+        "item_title": ["Paparan", "Peninjauan NCC", ""],
+        "item_kind": ["presentation", "site_tour", "other"],
+        "item_venue": ["", str(site.pk), ""],
+        "item_official": [str(dewi.pk), str(dewi.pk), ""],
+    }
+
+    with time_machine.travel(dt.datetime(2025, 4, 1, 9, 0, tzinfo=WIB), tick=False):
+        response = english.post(f"/visits/{other.pk}/book/", form)
+
+    assert response.status_code == 302
+    rows = list(
+        other.agenda_items.order_by("start").values_list("title", "kind", "venue__name", "official__name")
+    )
+    assert rows == [
+        ("Paparan", "presentation", "Lobi Balai Kota Malang", "Dewi Contoh"),
+        ("Peninjauan NCC", "site_tour", "Ngalam Command Center (NCC)", "Dewi Contoh"),
+    ]
+
+
+def test_booking_form_refuses_overlapping_agenda_rows(visit, english):
+    other = accepted(visit)
+    form = {
+        "date": "2025-05-06",
+        "start": "09:00",
+        "end": "11:00",
+        "action": "book",
+        "item_start": ["09:00", "09:30"],
+        "item_end": ["10:00", "10:30"],
+        "item_title": ["A", "B"],
+        "item_kind": ["other", "other"],
+        "item_venue": ["", ""],
+        "item_official": ["", ""],
+    }
+
+    with time_machine.travel(dt.datetime(2025, 4, 1, 9, 0, tzinfo=WIB), tick=False):
+        response = english.post(f"/visits/{other.pk}/book/", form)
+
+    assert response.status_code == 409
+    assert "Items 1 and 2 of the agenda overlap." in response.content.decode()
+
+
+def test_booking_form_prefills_the_agenda_moved_to_the_chosen_slot(visit, english):
+    response = english.get(
+        f"/visits/{visit.pk}/book/", {"date": "2025-05-06", "start": "10:00", "end": "12:30"}
+    )
+
+    rows = response.context["values"]["rows"]
+    assert [(r["start"], r["end"]) for r in rows][:2] == [("09:45", "10:00"), ("10:00", "10:15")]
