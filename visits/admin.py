@@ -14,6 +14,7 @@ from .models import (
     CalendarFeed,
     Institution,
     Message,
+    MessageTemplate,
     Official,
     Region,
     Venue,
@@ -166,6 +167,12 @@ class MessageAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # The outbox is what makes sending exactly-once: a deleted row would let the message go again.
         return False
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(admin.ModelAdmin):
+    list_display = ["host", "kind", "language", "subject"]
+    list_filter = ["host", "kind", "language"]
 
 
 @admin.register(CalendarFeed)

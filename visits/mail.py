@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from .enums import MessageKind, VisitStatus
 from .ical import agenda_lines, calendar_bytes, invitation_calendar, venue_location
-from .models import Message, Visit
+from .models import Message, MessageTemplate, Visit
 from .selectors import Recipient
 from .zones import local_range, long_date, zone_label
 
@@ -104,6 +104,19 @@ def _calendar_for(message: Message, visit: Visit) -> tuple[str, bytes] | None:
     return "REQUEST", calendar_bytes(calendar)
 
 
+def template_placeholders(context: dict, visit: Visit) -> dict[str, str]:
+    """The values a host's own wording (``MessageTemplate``) may use."""
+    return {
+        "visit": visit.title,
+        "host": visit.host.name,
+        "delegation": visit.delegation.institution.name,
+        "date": context["host_time"],
+        "time": context["host_time"],
+        "venue": context["location"],
+        "recipient": context["recipient_name"],
+    }
+
+
 def message_email(*, message: Message, visit: Visit) -> EmailMessage:
     """The e-mail for outbox row ``message``: a Django ``EmailMessage`` ready to send.
 
@@ -114,7 +127,15 @@ def message_email(*, message: Message, visit: Visit) -> EmailMessage:
     """
     with translation.override(message.recipient_language):
         context = message_context(message=message, visit=visit)
-        subject = f"{SUBJECT_PREFIXES[message.kind]}: {visit.title} — {context['host_time']}"
+        own = MessageTemplate.objects.filter(
+            host_id=visit.host_id, kind=message.kind, language=message.recipient_language
+        ).first()
+        prefix = SUBJECT_PREFIXES[message.kind]
+        if own is not None:
+            placeholders = template_placeholders(context, visit)
+            prefix = own.subject.format_map(placeholders) if own.subject else prefix
+            context["own_opening"] = own.opening.format_map(placeholders) if own.opening else ""
+        subject = f"{prefix}: {visit.title} — {context['host_time']}"
         text = render_to_string("visits/email/message.txt", context)
         html = render_to_string("visits/email/message.html", context)
 

@@ -1,6 +1,7 @@
 """The host side of a visit: regions, institutions, officials, venues, visits, agendas and sent messages."""
 
 import datetime as dt
+import string
 import uuid
 import zoneinfo
 
@@ -563,3 +564,64 @@ class ReplyLetter(TimestampedModel):
 
     def __str__(self) -> str:
         return self.number
+
+
+MESSAGE_TEMPLATE_FIELDS = ("visit", "host", "delegation", "date", "time", "venue", "recipient")
+
+
+def validate_message_text(value: str) -> None:
+    """Only the placeholders {visit}, {host}, {delegation}, {date}, {time}, {venue} and {recipient}."""
+    try:
+        fields = [
+            (name, spec, conversion) for _text, name, spec, conversion in string.Formatter().parse(value)
+        ]
+    except ValueError:
+        fields = [("?", "", None)]
+    # Bare names only: no attribute or index access ({visit.__class__}), no format spec, no conversion.
+    if any(
+        name is not None and (name not in MESSAGE_TEMPLATE_FIELDS or spec or conversion)
+        for name, spec, conversion in fields
+    ):
+        raise ValidationError(
+            _("Use only the placeholders %(names)s, each in braces; write {{ and }} for a brace.")
+            % {"names": ", ".join("{" + name + "}" for name in MESSAGE_TEMPLATE_FIELDS)}
+        )
+
+
+class MessageTemplate(TimestampedModel):
+    """A host's own wording of one kind of e-mail in one language, replacing Sambang's subject prefix and
+    opening paragraph. Plain text with placeholders (never template code), so staff can edit it safely."""
+
+    host = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="message_templates")
+    kind = models.CharField(_("kind"), max_length=20, choices=MessageKind.choices)
+    language = models.CharField(
+        _("language"), max_length=8, choices=[("id", "Bahasa Indonesia"), ("en", "English")]
+    )
+    subject = models.CharField(
+        _("subject prefix"),
+        max_length=200,
+        blank=True,
+        validators=[validate_message_text],
+        help_text=_("Before the visit's title and date, e.g. “Undangan”. Empty: Sambang's own."),
+    )
+    opening = models.TextField(
+        _("opening paragraph"),
+        blank=True,
+        validators=[validate_message_text],
+        help_text=_(
+            "Placeholders: {visit}, {host}, {delegation}, {date}, {time}, {venue}, {recipient}. Empty: Sambang's own."
+        ),
+    )
+
+    class Meta:
+        ordering = ["host", "kind", "language"]
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["host", "kind", "language"], name="message_template_unique_per_kind_language"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.host}: {self.get_kind_display()} ({self.language})"

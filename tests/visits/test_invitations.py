@@ -10,12 +10,13 @@ import icalendar
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
 
 from config.mail import EmlFileBackend
 from tests.smtp import free_port
 from visits.enums import MessageKind, MessageStatus, VisitStatus
-from visits.models import Message, Visit
+from visits.models import Message, MessageTemplate, Visit, validate_message_text
 from visits.services import ServiceError, message_send, messages_requeue_stale, visit_invitations_send
 from visits.tasks import _is_temporary
 
@@ -234,3 +235,29 @@ def test_stale_queued_message_is_queued_again_and_sent_once(visit, django_captur
 )
 def test_temporary_failures_are_told_from_permanent_ones(exc, temporary):
     assert _is_temporary(exc) is temporary
+
+
+def test_host_own_wording_replaces_the_subject_and_opening(visit, django_capture_on_commit_callbacks):
+    MessageTemplate.objects.create(
+        host=visit.host,
+        kind=MessageKind.INVITE,
+        language="id",
+        subject="Undangan resmi",
+        opening="Dengan hormat, {host} mengundang {recipient} ke {visit} pada {date}. <b>tebal</b>",
+    )
+
+    send_all(visit, django_capture_on_commit_callbacks)
+
+    message = sent_to("sekda@malang.example.org")
+    # (Python's parser keeps the space before a folded encoded-word; mail clients show none.)
+    assert message["Subject"].strip().startswith("Undangan resmi: Studi Komparasi")
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Dengan hormat, Pemerintah Kota Malang mengundang Budi Santoso Contoh ke Studi Komparasi" in text
+    assert "&lt;b&gt;tebal&lt;/b&gt;" in html
+
+
+@pytest.mark.parametrize("text", ["{visit.__class__}", "{unknown}", "{0}", "a { b"])
+def test_message_template_refuses_anything_but_the_placeholders(text):
+    with pytest.raises(ValidationError):
+        validate_message_text(text)
