@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from visits.models import Visit
-from visits.permissions import ProtocolStaffRequiredMixin
+from visits.permissions import ProtocolStaffRequiredMixin, ReaderRequiredMixin
 from visits.services.base import ServiceError
 
 from . import services
@@ -40,7 +40,7 @@ def download(content: str, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-class NewsDraftView(ProtocolStaffRequiredMixin, View):
+class NewsDraftView(ReaderRequiredMixin, View):
     def get(self, request, pk: int):
         visit = get_object_or_404(outcome_visit_detail(), pk=pk)
         language = draft_language(request)
@@ -53,13 +53,13 @@ class NewsDraftView(ProtocolStaffRequiredMixin, View):
         return render(request, "reports/news_page.html", context)
 
 
-class NewsDraftTextView(ProtocolStaffRequiredMixin, View):
+class NewsDraftTextView(ReaderRequiredMixin, View):
     def get(self, request, pk: int):
         draft, language = draft_for(request, pk)
         return download(draft.as_text(), "text/plain", f"berita-kunjungan-{pk}-{language}.txt")
 
 
-class NewsDraftHtmlView(ProtocolStaffRequiredMixin, View):
+class NewsDraftHtmlView(ReaderRequiredMixin, View):
     def get(self, request, pk: int):
         draft, language = draft_for(request, pk)
         return download(draft.as_html(), "text/html", f"berita-kunjungan-{pk}-{language}.html")

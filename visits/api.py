@@ -20,6 +20,7 @@ from .conflicts import ProposedItem, check_booking
 from .enums import VisitKind, VisitStatus
 from .importer import VisitFileError, parse_visit_data
 from .models import Institution, Venue, Visit
+from .permissions import IsReader
 from .selectors import visit_detail, visit_list
 from .serializers import (
     BookingSerializer,
@@ -231,7 +232,7 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
         request=DispositionSerializer,
         responses={200: VisitDetailSerializer, 409: OpenApiResponse(description="Wrong state or role.")},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[IsReader])
     def dispose(self, request, pk=None):
         visit = self.get_object()
         serializer = DispositionSerializer(data=request.data)

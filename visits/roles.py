@@ -3,8 +3,9 @@
 - ``protocol``: protocol staff (Bagian Protokol): register, schedule, move, cancel, invite, report.
 - ``leadership``: the leadership (pimpinan): decide dispositions, read everything, download.
 - ``public_relations``: the news office: news drafts.
-Superusers may do everything. Until the groups are set up, a staff user counts as protocol staff
-(the first cut of the product worked that way); the roles issue refines this with per-host scoping.
+Superusers may do everything. A staff user in none of these groups counts as protocol staff (the first
+cut of the product worked that way, and an installation without groups keeps working); per-host scoping
+comes with the roles issue.
 """
 
 PROTOCOL = "protocol"
@@ -13,11 +14,39 @@ PUBLIC_RELATIONS = "public_relations"
 GROUPS = (PROTOCOL, LEADERSHIP, PUBLIC_RELATIONS)
 
 
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def role_groups(user) -> frozenset[str]:
+    """The role groups of ``user`` (read once per user object)."""
+    if not _active(user):
+        return frozenset()
+    cached = getattr(user, "_sambang_role_groups", None)
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=GROUPS).values_list("name", flat=True))
+        user._sambang_role_groups = cached
+    return cached
+
+
 def in_group(user, name: str) -> bool:
     """True for an active user who is a superuser or belongs to the group ``name``."""
-    if not (user and user.is_authenticated and user.is_active):
+    return _active(user) and (user.is_superuser or name in role_groups(user))
+
+
+def is_protocol(user) -> bool:
+    """Protocol staff: a superuser, a member of ``protocol``, or a staff user in no role group."""
+    if not _active(user):
         return False
-    return user.is_superuser or user.groups.filter(name=name).exists()
+    if user.is_superuser:
+        return True
+    groups = role_groups(user)
+    return PROTOCOL in groups or (user.is_staff and not groups)
+
+
+def is_reader(user) -> bool:
+    """May read the staff pages and the API: protocol staff, the leadership, the news office."""
+    return is_protocol(user) or bool(role_groups(user) & {LEADERSHIP, PUBLIC_RELATIONS})
 
 
 def can_decide_disposition(user) -> bool:

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .conflicts import holiday_name, lead_time_cutoff
+from .enums import VenueKind
 from .models import AgendaItem, Institution, Venue
 
 
@@ -61,8 +62,8 @@ def free_slots(
 ) -> list[Slot]:
     """The ``limit`` best free slots of ``duration`` between ``first_day`` and ``last_day`` (host's dates).
 
-    Rooms: ``venue_ids`` when given, else every room of the host of ``venue_kind`` (any kind when None)
-    holding at least ``min_capacity``. Raises ``ValueError`` for a non-positive duration or a reversed range.
+    Rooms: ``venue_ids`` when given, else every room of the host of ``venue_kind`` (any kind but tour
+    sites when None) holding at least ``min_capacity``. Raises ``ValueError`` for a non-positive duration or a reversed range.
     """
     if duration <= dt.timedelta(0) or last_day < first_day:
         raise ValueError("duration must be positive and the range must not be reversed")
@@ -72,8 +73,8 @@ def free_slots(
     if venue_ids:
         rooms = rooms.filter(pk__in=venue_ids)
     else:
-        if venue_kind:
-            rooms = rooms.filter(kind=venue_kind)
+        # A tour site is not where a visit is received; it is chosen for an agenda item.
+        rooms = rooms.filter(kind=venue_kind) if venue_kind else rooms.exclude(kind=VenueKind.SITE)
         if min_capacity:
             rooms = rooms.filter(capacity__gte=min_capacity)
     rooms = list(rooms.order_by("name"))

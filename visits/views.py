@@ -20,12 +20,12 @@ from reports.pdf import report_pdf
 
 from .calendar import VIEWS, calendar_days, step
 from .conflicts import ProposedItem, check_booking
-from .enums import AgendaKind, DispositionDecision, MessageStatus, VisitStatus
+from .enums import AgendaKind, DispositionDecision, MessageStatus, VenueKind, VisitStatus
 from .ical import calendar_bytes, invitation_calendar
 from .importer import VisitFileError, parse_visit_data
 from .letters import reply_letter_pdf
 from .models import Official, ReplyLetter, Venue, Visit
-from .permissions import ProtocolStaffRequiredMixin
+from .permissions import ProtocolStaffRequiredMixin, ReaderRequiredMixin
 from .roles import can_decide_disposition
 from .selectors import invitation_recipients, visit_detail, visit_list
 from .services import (
@@ -67,7 +67,7 @@ def pdf_response(visit) -> HttpResponse:
     return response
 
 
-class VisitListView(ProtocolStaffRequiredMixin, ListView):
+class VisitListView(ReaderRequiredMixin, ListView):
     template_name = "visits/visit_list.html"
     context_object_name = "visits"
     paginate_by = 50
@@ -76,7 +76,7 @@ class VisitListView(ProtocolStaffRequiredMixin, ListView):
         return visit_list()
 
 
-class VisitDetailView(ProtocolStaffRequiredMixin, DetailView):
+class VisitDetailView(ReaderRequiredMixin, DetailView):
     template_name = "visits/visit_detail.html"
     context_object_name = "visit"
 
@@ -241,7 +241,7 @@ class VisitDelegationLinkView(ProtocolStaffRequiredMixin, View):
         return redirect("visits:detail", pk=pk)
 
 
-class VisitDisposeView(ProtocolStaffRequiredMixin, View):
+class VisitDisposeView(ReaderRequiredMixin, View):
     """The leadership's decision on a request (accept, decline, hand to an agency)."""
 
     http_method_names = ["post"]
@@ -320,7 +320,7 @@ def reply_letter_response(letter) -> HttpResponse:
     return response
 
 
-class VisitReplyLetterPdfView(ProtocolStaffRequiredMixin, View):
+class VisitReplyLetterPdfView(ReaderRequiredMixin, View):
     def get(self, request, pk: int, letter_pk: int):
         letter = get_object_or_404(
             ReplyLetter.objects.select_related(
@@ -332,17 +332,17 @@ class VisitReplyLetterPdfView(ProtocolStaffRequiredMixin, View):
         return reply_letter_response(letter)
 
 
-class VisitInvitationIcsView(ProtocolStaffRequiredMixin, View):
+class VisitInvitationIcsView(ReaderRequiredMixin, View):
     def get(self, request, pk: int):
         return ics_response(get_object_or_404(visit_detail(), pk=pk))
 
 
-class VisitReportPdfView(ProtocolStaffRequiredMixin, View):
+class VisitReportPdfView(ReaderRequiredMixin, View):
     def get(self, request, pk: int):
         return pdf_response(get_object_or_404(visit_detail(), pk=pk))
 
 
-class CalendarView(ProtocolStaffRequiredMixin, View):
+class CalendarView(ReaderRequiredMixin, View):
     """``/calendar/?view=month|week|day&date=YYYY-MM-DD&venue=<id>&official=<id>``."""
 
     def get(self, request):
@@ -449,7 +449,8 @@ class VisitBookView(ProtocolStaffRequiredMixin, View):
             duration = _duration(values)
         except ValueError:
             duration = dt.timedelta(hours=2)
-        today = timezone.localdate()
+        # From the requested date (if it is still ahead), not only from today.
+        today = max(timezone.localdate(), visit.start.astimezone(visit.tzinfo).date())
         suggestions = (
             []
             if not suggest
@@ -467,6 +468,7 @@ class VisitBookView(ProtocolStaffRequiredMixin, View):
             "visit": visit,
             "values": values,
             "venues": visit.host.venues.order_by("name"),
+            "rooms": visit.host.venues.exclude(kind=VenueKind.SITE).order_by("name"),
             "kinds": AgendaKind.choices,
             "officials": officials,
             "report": report,

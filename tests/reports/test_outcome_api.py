@@ -259,7 +259,7 @@ def test_api_outcome_list_query_count_constant(visit, api_client, django_assert_
     FollowUp.objects.filter(visit=visit).delete()
     make_rows(visit, kind, rows)
 
-    with django_assert_num_queries(2):  # the page count, the page of rows
+    with django_assert_num_queries(3):  # the user's role groups, the page count, the page of rows
         response = api_client.get(f"/api/v1/{kind}/", {"visit": visit.pk})
 
     assert response.json()["count"] == rows

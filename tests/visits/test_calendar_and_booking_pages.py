@@ -68,7 +68,7 @@ def test_calendar_query_count_constant(db, english, django_assert_num_queries, r
             end=dt.datetime(2025, 5, 6 + n, 12, 0, tzinfo=WIB),
         )
 
-    with django_assert_num_queries(5):  # session, user, visits, rooms, officials
+    with django_assert_num_queries(6):  # session, user, role groups, visits, rooms, officials
         response = english.get("/calendar/", {"view": "month", "date": "2025-05-01"})
 
     assert response.content.decode().count('class="chip') == rows

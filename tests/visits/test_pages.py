@@ -134,7 +134,7 @@ def test_visit_list_query_count_constant(db, staff_client, django_assert_num_que
     for _ in range(rows):
         full_visit()
 
-    with django_assert_num_queries(4):  # session, user, page count, page of visits with joins
+    with django_assert_num_queries(5):  # session, user, role groups, page count, page of visits with joins
         response = staff_client.get("/")
 
     assert response.status_code == 200
