@@ -254,7 +254,8 @@ def test_visit_list_query_count_constant(db, api_client, django_assert_num_queri
     for _ in range(rows):
         full_visit()
 
-    with django_assert_num_queries(3):  # role groups, the page count, the page with host, delegation and venue joined
+    # role groups, the page count, the page with host, delegation and venue joined
+    with django_assert_num_queries(3):
         response = api_client.get("/api/v1/visits/")
 
     assert response.json()["count"] == rows
