@@ -8,18 +8,9 @@ import pytest
 from django.conf import settings
 
 from reports.pdf import ProjectFilesFetcher, ResourceRefused, report_pdf
+from tests.demo import DEMO_AGENDA_TITLES, DEMO_TITLE
 from visits.selectors import visit_detail
 
-DEMO_TITLE = "Studi Komparasi Pemerintah Kabupaten Buleleng ke Pemerintah Kota Malang"
-DEMO_AGENDA_TITLES = [
-    "Rombongan tiba dan mengisi daftar hadir",
-    "Pembukaan dan sambutan selamat datang Sekretaris Daerah",
-    "Sambutan Wakil Bupati Buleleng dan maksud kunjungan",
-    "Paparan Diskominfo: arah pembangunan kota, Ngalam Pinter dan SPBE, kehumasan",
-    "Diskusi dan tanya jawab",
-    "Penyerahan cendera mata dan foto bersama",
-    "Kunjungan ke ruang Ngalam Command Center",
-]
 DEMO_KEY_POINT_STARTS = [
     "Sekretaris Daerah menguraikan kependudukan Kota Malang",
     "Visi itu dijalankan lewat program unggulan",

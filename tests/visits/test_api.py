@@ -14,20 +14,11 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.demo import DEMO_AGENDA_TITLES, DEMO_TITLE
 from tests.factories import full_visit
 from visits.enums import VisitStatus
 from visits.models import Visit
 
-DEMO_TITLE = "Studi Komparasi Pemerintah Kabupaten Buleleng ke Pemerintah Kota Malang"
-DEMO_AGENDA_TITLES = [
-    "Rombongan tiba dan mengisi daftar hadir",
-    "Pembukaan dan sambutan selamat datang Sekretaris Daerah",
-    "Sambutan Wakil Bupati Buleleng dan maksud kunjungan",
-    "Paparan Diskominfo: arah pembangunan kota, Ngalam Pinter dan SPBE, kehumasan",
-    "Diskusi dan tanya jawab",
-    "Penyerahan cendera mata dan foto bersama",
-    "Kunjungan ke ruang Ngalam Command Center",
-]
 # Host officials by precedence, then the delegation's leader, contact person and members.
 DEMO_RECIPIENTS = [
     "sekda@malang.example.org",

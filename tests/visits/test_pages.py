@@ -5,18 +5,8 @@ from html.parser import HTMLParser
 import pytest
 from django.core import mail
 
+from tests.demo import DEMO_AGENDA_TITLES, DEMO_TITLE
 from tests.factories import full_visit
-
-DEMO_TITLE = "Studi Komparasi Pemerintah Kabupaten Buleleng ke Pemerintah Kota Malang"
-DEMO_AGENDA_TITLES = [
-    "Rombongan tiba dan mengisi daftar hadir",
-    "Pembukaan dan sambutan selamat datang Sekretaris Daerah",
-    "Sambutan Wakil Bupati Buleleng dan maksud kunjungan",
-    "Paparan Diskominfo: arah pembangunan kota, Ngalam Pinter dan SPBE, kehumasan",
-    "Diskusi dan tanya jawab",
-    "Penyerahan cendera mata dan foto bersama",
-    "Kunjungan ke ruang Ngalam Command Center",
-]
 
 
 class _Page(HTMLParser):
