@@ -507,7 +507,7 @@ def run(args: argparse.Namespace, var_dir: Path, stack: contextlib.ExitStack) ->
     started = time.perf_counter()
     visits, recipients = create_visits(reminders=args.reminders)
     print(
-        f"setup:     {visits} visits, {recipients} recipients with invitations marked sent, "
+        f"setup:     {visits} visit(s), {recipients} recipients with invitations marked sent, "
         f"start in {REMINDER_MINUTES} minutes ({time.perf_counter() - started:.1f} s)"
     )
 

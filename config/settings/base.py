@@ -200,6 +200,9 @@ SAMBANG_DOMAIN = os.environ.get("SAMBANG_DOMAIN", "sambang.local")
 
 # Celery: a SQLite-backed broker by default (kombu's SQLAlchemy transport); Redis or RabbitMQ in production.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}")
+# Celery's Django fixup closes the database connection after every task unless told to reuse it; a new
+# PostgreSQL connection per e-mail halved the reminder throughput (bench/reminders.py).
+CELERY_DB_REUSE_MAX = int(os.environ.get("CELERY_DB_REUSE_MAX", "1000"))
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
