@@ -161,6 +161,29 @@ class Institution(TimestampedModel):
         return self.name
 
 
+class HostMembership(TimestampedModel):
+    """A user works for a host (a regional government's office); every query of theirs is scoped to it.
+
+    One install can serve several hosts (a province and its cities). A user may belong to more than one
+    host; a superuser (the administrator) sees every host. See ``visits/scoping.py``.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="host_memberships", verbose_name=_("user")
+    )
+    host = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("host")
+    )
+
+    class Meta:
+        verbose_name = _("host membership")
+        verbose_name_plural = _("host memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "host"], name="unique_host_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.host}"
+
+
 class Official(TimestampedModel):
     """An official of the host who receives, presents or guides; precedence 1 sits first."""
 

@@ -1,0 +1,39 @@
+"""Which hosts a user may see: every query of the pages and the API goes through here.
+
+One install can serve several hosts (a province and its cities). A user belongs to hosts through
+``HostMembership``; a superuser (the administrator) sees every host; a user who belongs to no host sees
+nothing. Objects of another host are answered as if they did not exist (404), never as 403, so ids of
+other hosts cannot be probed.
+"""
+
+from django.db.models import QuerySet
+
+from .models import HostMembership
+
+
+def host_ids(user) -> frozenset[int] | None:
+    """The ids of the hosts ``user`` works for, or ``None`` for "every host" (an active superuser).
+
+    Anonymous and inactive users get an empty set. Read once per user object (cached on it).
+    """
+    if not (user and user.is_authenticated and user.is_active):
+        return frozenset()
+    if user.is_superuser:
+        return None
+    cached = getattr(user, "_sambang_host_ids", None)
+    if cached is None:
+        cached = frozenset(HostMembership.objects.filter(user=user).values_list("host_id", flat=True))
+        user._sambang_host_ids = cached
+    return cached
+
+
+def scope_to_hosts(queryset: QuerySet, user, field: str = "host") -> QuerySet:
+    """``queryset`` narrowed to rows whose ``field`` (a lookup path to an Institution, such as ``"host"``
+    for visits or ``"visit__host"`` for agenda items) is one of ``user``'s hosts.
+
+    Side effects: none (the host ids are read once per user object). Superusers get ``queryset`` as is.
+    """
+    ids = host_ids(user)
+    if ids is None:
+        return queryset
+    return queryset.filter(**{f"{field}__in": ids})
