@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from .enums import HOLDS_ROOMS, FeedKind, OfficialRole, VisitStatus
+from .enums import HOLDS_ROOMS, FeedKind, MessageKind, OfficialRole, VisitStatus
 from .models import AgendaItem, Visit, VisitOfficial
 
 
@@ -27,6 +27,25 @@ def visit_detail() -> QuerySet[Visit]:
             "key_points",
             "follow_ups",
         )
+    )
+
+
+def visit_for_message(kind: str) -> QuerySet[Visit]:
+    """Visits with what one outbox message of ``kind`` (a ``MessageKind``) shows, and nothing more.
+
+    Every message shows the agenda, the venue, the delegation and the host's contact; invitations, updates
+    and cancellations also list every ATTENDEE (host officials and the delegation's members). A reminder is
+    plain text, so it skips the attendees: loading a 100-member delegation for each of its 100 reminders was
+    most of the sending time (bench/reminders.py).
+    """
+    queryset = visit_list().prefetch_related(
+        Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("venue", "official"))
+    )
+    if kind == MessageKind.REMINDER:
+        return queryset
+    return queryset.prefetch_related(
+        Prefetch("visit_officials", queryset=VisitOfficial.objects.select_related("official")),
+        "delegation__members",
     )
 
 

@@ -17,6 +17,7 @@ from visits.models import Message, Visit
 from visits.selectors import visit_detail
 from visits.services import (
     ServiceError,
+    message_send,
     reminders_queue_due,
     visit_cancel,
     visit_invitations_send,
@@ -301,3 +302,26 @@ def test_visit_own_reminders_override_the_host(visit, django_capture_on_commit_c
         due = reminders_queue_due()
 
     assert (early, due) == (0, 9)
+
+
+def test_reminder_send_reads_the_visit_without_its_attendees(
+    visit, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    # A reminder is plain text: the claim, the visit with its venue and delegation, the agenda, the host's
+    # own wording, the update — not the officials and members an invitation lists as ATTENDEEs.
+    _invite(visit, django_capture_on_commit_callbacks)
+    with (
+        time_machine.travel(dt.datetime(2025, 4, 24, 9, 0, tzinfo=WIB), tick=False),
+        django_capture_on_commit_callbacks(execute=False) as queued,
+    ):
+        reminders_queue_due()
+    reminder = Message.objects.filter(kind=MessageKind.REMINDER).order_by("pk").first()
+
+    with (
+        time_machine.travel(dt.datetime(2025, 4, 24, 9, 0, tzinfo=WIB), tick=False),
+        django_assert_num_queries(7),
+    ):
+        assert message_send(message_id=reminder.pk) is True
+
+    assert len(queued) == 9
+    assert mail.outbox[-1].to == [f"{reminder.recipient_name} <{reminder.recipient_email}>"]

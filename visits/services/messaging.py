@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from ..enums import MessageKind, MessageStatus, VisitStatus
 from ..mail import message_email, recipient_of
 from ..models import Message, Visit
-from ..selectors import Recipient, invitation_recipients, visit_detail
+from ..selectors import Recipient, invitation_recipients, visit_for_message
 from .base import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -252,7 +252,7 @@ def message_send(*, message_id: int) -> bool:
             )
             if message is None:
                 return False
-            visit = visit_detail().get(pk=message.visit_id)
+            visit = visit_for_message(message.kind).get(pk=message.visit_id)
             reason = _stale_reason(message, visit, timezone.now())
             if reason:
                 message.status = MessageStatus.CANCELLED
