@@ -46,7 +46,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens stored as digests, with expiry (config.api_tokens; ``manage.py api_token``).
+    "knox",
+    # Who changed what and when in visits, delegations, messages and reports (config.audit).
+    "auditlog",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -55,6 +58,8 @@ INSTALLED_APPS = [
     "visits",
     "delegations",
     "reports",
+    "news",
+    "recaps",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the audit log's actor is the signed-in (or API-authenticated) user.
+    "config.audit.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -198,8 +205,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sambang@localhost")
 # Domain used in iCalendar UIDs and Message-IDs; it should be a domain the host controls.
 SAMBANG_DOMAIN = os.environ.get("SAMBANG_DOMAIN", "sambang.local")
 
-# Celery: a SQLite-backed broker by default (kombu's SQLAlchemy transport); Redis or RabbitMQ in production.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}")
+# Celery: a SQLite-backed broker by default (kombu's SQLAlchemy transport, polling every 50 ms: see
+# celery_app.py); Redis or RabbitMQ in production.
+CELERY_BROKER_URL = os.environ.get(
+    "CELERY_BROKER_URL", f"sqlite-broker+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
+)
 # Celery's Django fixup closes the database connection after every task unless told to reuse it; a new
 # PostgreSQL connection per e-mail halved the reminder throughput (bench/reminders.py).
 CELERY_DB_REUSE_MAX = int(os.environ.get("CELERY_DB_REUSE_MAX", "1000"))
@@ -226,11 +236,17 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     # Token first: an unauthenticated API call gets 401 with a WWW-Authenticate challenge, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "config.api_tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["visits.permissions.IsProtocolStaff"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every error answers {"detail": "…"} (plus "errors" for invalid fields): config.api_errors.
+    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": [
+        "config.api_errors.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -250,6 +266,15 @@ REST_FRAMEWORK = {
     # An anonymous client is told apart by REMOTE_ADDR, never by an X-Forwarded-For it could write itself.
     "NUM_PROXIES": 0,
 }
+# API tokens (django-rest-knox): only a SHA-512 digest of each token is stored; a token made with
+# ``manage.py api_token create`` lives 90 days unless told otherwise; deleting it revokes it.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=90),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# Audit log (django-auditlog): the models and the fields left out are registered in config.audit; the
+# client address is REMOTE_ADDR only (config.audit.AuditlogMiddleware), never an X-Forwarded-For.
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sambang API",
     "DESCRIPTION": "Visits, delegations, invitations and reports of a host's protocol office.",
@@ -258,6 +283,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The one error shape, documented on every operation (config.api_errors).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api_errors.postprocess_schema_errors",
+    ],
     # Stable names for the choice sets that share a field name ("kind", "status") across models.
     "ENUM_NAME_OVERRIDES": {
         "VisitKindEnum": "visits.enums.VisitKind",
@@ -267,6 +297,12 @@ SPECTACULAR_SETTINGS = {
         "AttendanceKindEnum": "reports.models.AttendanceKind",
         "MessageKindEnum": "visits.enums.MessageKind",
         "MessageStatusEnum": "visits.enums.MessageStatus",
+        "RegionKindEnum": "visits.enums.RegionKind",
+        "InstitutionKindEnum": "visits.enums.InstitutionKind",
+        "VenueKindEnum": "visits.enums.VenueKind",
+        "FeedKindEnum": "visits.enums.FeedKind",
+        "NewsStatusEnum": "news.models.NewsStatus",
+        "NewsEventKindEnum": "news.models.NewsEventKind",
     },
 }
 
@@ -279,6 +315,9 @@ SAMBANG_ALARM_MINUTES = int(os.environ.get("SAMBANG_ALARM_MINUTES", "120"))
 SAMBANG_NEWS_OUTLET = os.environ.get("SAMBANG_NEWS_OUTLET", "")
 # The largest photo upload accepted, in bytes (15 MiB: a phone's full-size JPEG with room to spare).
 SAMBANG_PHOTO_MAX_BYTES = int(os.environ.get("SAMBANG_PHOTO_MAX_BYTES", str(15 * 1024 * 1024)))
+# Seconds a report PDF may take to render before it is given up (reports.tasks; a 6-page report with 8
+# photos takes about a second, see bench/report.py).
+SAMBANG_PDF_TIME_LIMIT = float(os.environ.get("SAMBANG_PDF_TIME_LIMIT", "60"))
 
 LOGGING = {
     "version": 1,

@@ -39,7 +39,7 @@ def live_worker(settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_invitations_travel_through_broker_and_worker(visit, live_worker):
-    assert app.conf.broker_url.split(":")[0] in {"sqla+sqlite", "redis", "amqp"}
+    assert app.conf.broker_url.split(":")[0] in {"sqlite-broker+sqlite", "redis", "amqp"}
 
     batch = visit_invitations_send(visit=visit)
 
