@@ -1,6 +1,7 @@
 """What came out of a visit: attendance, agenda notes, key points, quotes, follow-ups, photos and documents,
 the material of the report and the news draft; and the report's signature block (on ``Outcome``)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -234,3 +235,62 @@ class Document(TimestampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RenderStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Rendering")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ReportKind(models.TextChoices):
+    VISIT_REPORT = "visit_report", _("Visit report")
+
+
+class ReportRender(TimestampedModel):
+    """The stored PDF of one visit's report in one language, and the state of its latest render.
+
+    ``fingerprint`` (``reports.pdf.report_fingerprint``: SHA-256 of the report's HTML, CSS, fonts and the
+    identity of its photos) says which data the stored ``file`` or the queued render is made from; a request
+    whose data has the same fingerprint gets the stored file, any other renders again (``services``).
+    ``progress`` is 0–100, ``stage`` its label ("layout", "writing"). One row per visit, kind and language.
+    """
+
+    visit = models.ForeignKey("visits.Visit", on_delete=models.CASCADE, related_name="report_renders")
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ReportKind.choices, default=ReportKind.VISIT_REPORT
+    )
+    language = models.CharField(_("language"), max_length=10)
+    fingerprint = models.CharField(_("data fingerprint"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RenderStatus.choices, default=RenderStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stage = models.CharField(_("stage"), max_length=20, blank=True)
+    file = models.FileField(_("file"), upload_to="reports/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["visit", "kind", "language"]
+        verbose_name = _("report render")
+        verbose_name_plural = _("report renders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit", "kind", "language"], name="report_render_unique_per_language"
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_render_progress_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit} ({self.language}): {self.get_status_display()}"
