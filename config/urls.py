@@ -14,16 +14,19 @@ from django.utils.translation import gettext
 from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from recaps.views import LandingLoginView
 from visits import feeds_views
 
 urlpatterns = [
     path("", include("visits.urls")),
     path("", include("delegations.urls")),
     path("", include("reports.urls")),
+    path("", include("news.urls")),
+    path("", include("recaps.urls")),
     path("feeds/", feeds_views.FeedListView.as_view(), name="feeds"),
     path("feeds/<int:pk>/revoke/", feeds_views.FeedRevokeView.as_view(), name="feed-revoke"),
     path("feeds/<str:token>.ics", feeds_views.feed_ics, name="feed-ics"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", LandingLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -56,7 +59,26 @@ def bad_request(request, exception):
     return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
 
 
+def page_not_found(request, exception):
+    """Django's 404 handler; under /api/ a URL that matches no route (``/api/v1/visits/abc/``) answers
+    ``{"detail": "…"}`` as the API's own 404s do (config.api_errors)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """Django's 500 handler; under /api/ the answer is ``{"detail": "…"}`` like every other API error."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": gettext("Server error: the request could not be completed.")}, status=500
+        )
+    return defaults.server_error(request)
+
+
 handler400 = bad_request
+handler404 = page_not_found
+handler500 = server_error
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -17,7 +17,7 @@ class DelegationAdmin(admin.ModelAdmin):
     list_filter = ["institution__region__province", "language"]
     search_fields = ["institution__name", "leader_name", "contact_name", "request_letter_number"]
     list_select_related = ["institution"]
-    autocomplete_fields = ["institution"]
+    autocomplete_fields = ["institution", "contact_user"]
     inlines = [MemberInline]
 
 

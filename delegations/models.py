@@ -1,5 +1,6 @@
 """The guest side of a visit: the delegation (*rombongan*), its request letter and its members."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,16 @@ class Delegation(TimestampedModel):
     page_valid_days = models.PositiveSmallIntegerField(_("page valid for (days after the visit)"), default=7)
     attendance_confirmed_at = models.DateTimeField(_("attendance confirmed at"), null=True, blank=True)
     attendance_confirmed_by = models.CharField(_("attendance confirmed by"), max_length=200, blank=True)
+    # A contact person with a login (group ``delegation_contact``) sees this delegation's page, nothing else.
+    contact_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_delegations",
+        verbose_name=_("contact's login"),
+        help_text=_("A user in the group delegation_contact: after login they see this delegation's page."),
+    )
 
     class Meta:
         ordering = ["-request_letter_date", "institution__name"]

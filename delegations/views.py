@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from visits.enums import HOLDS_ROOMS, VisitStatus
 from visits.ical import calendar_bytes, invitation_calendar
 from visits.mail import map_link
+from visits.roles import is_delegation_contact
 from visits.selectors import visit_detail
 from visits.services import ServiceError
 from visits.zones import local_range, zone_label
@@ -25,8 +26,14 @@ EXTRA_MEMBER_ROWS = 3
 MAX_MEMBER_ROWS = 200
 
 
-def _delegation_or_404(token: str):
-    delegation = delegation_from_page_token(token)
+def _delegation_or_404(request, token: str):
+    """The delegation of a valid link, or 404. A signed-in delegation contact opens only the page of the
+    delegation they are the contact of, even with another delegation's link; for them the page does not
+    expire after the visit (their login, not the link, is the key)."""
+    contact = is_delegation_contact(request.user)
+    delegation = delegation_from_page_token(token, check_expiry=not contact)
+    if delegation is not None and contact and delegation.contact_user_id != request.user.pk:
+        delegation = None
     if delegation is None:
         raise Http404(_("This link is not valid (any more). Ask the host's protocol office for a new one."))
     return delegation
@@ -49,7 +56,7 @@ class DelegationPageView(View):
     template_name = "delegations/page.html"
 
     def get(self, request, token: str):
-        delegation = _delegation_or_404(token)
+        delegation = _delegation_or_404(request, token)
         return render(request, self.template_name, self.context(delegation, token))
 
     def context(self, delegation, token: str) -> dict:
@@ -86,7 +93,7 @@ class DelegationPageView(View):
         }
 
     def post(self, request, token: str):
-        delegation = _delegation_or_404(token)
+        delegation = _delegation_or_404(request, token)
         action = request.POST.get("action")
         try:
             if action == "confirm":
@@ -117,7 +124,7 @@ class DelegationPageView(View):
 
 def delegation_page_ics(request, token: str) -> HttpResponse:
     """``/d/<token>/invitation.ics``: the delegation's visits as a calendar file to import (METHOD:PUBLISH)."""
-    delegation = _delegation_or_404(token)
+    delegation = _delegation_or_404(request, token)
     visit = _visits(delegation).first()
     if visit is None:
         raise Http404(_("No visit is scheduled yet."))

@@ -5,16 +5,21 @@ Every list is filtered with ``?visit=<id>``. Writes go through ``services.py``: 
 """
 
 import django_filters
+from django.urls import reverse
+from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from visits.scoping import scope_to_hosts
 from visits.services.base import ServiceError
 
 from . import services
-from .models import Attendance, Document, FollowUp, Photo, Quote
+from .models import Attendance, Document, FollowUp, Photo, Quote, RenderStatus, ReportRender
+from .pdf import MissingGlyphs
 from .serializers import (
     AttendanceRecordSerializer,
     AttendanceSerializer,
@@ -25,6 +30,7 @@ from .serializers import (
     PhotoUploadSerializer,
     QuoteSerializer,
 )
+from .views import report_file_response
 
 
 class Refused(APIException):
@@ -70,7 +76,7 @@ class OutcomeRowsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def get_queryset(self):
         # The visit comes along: every write checks whether the visit still takes records.
-        return self.model.objects.select_related("visit")
+        return scope_to_hosts(self.model.objects.select_related("visit"), self.request.user, "visit__host")
 
     def perform_destroy(self, instance):
         call(self.delete_service, **{self.delete_argument: instance}, by=self.request.user)
@@ -96,7 +102,7 @@ class AttendanceViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, Outco
     ordering_fields = ["id", "kind", "name"]
 
     def create(self, request, *args, **kwargs):
-        data = AttendanceRecordSerializer(data=request.data)
+        data = AttendanceRecordSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         row, created = call(services.attendance_record, **data.validated_data, by=request.user)
         return Response(
@@ -210,7 +216,7 @@ class PhotoViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, OutcomeRow
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def create(self, request, *args, **kwargs):
-        data = PhotoUploadSerializer(data=request.data)
+        data = PhotoUploadSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         photo = call(
             services.photo_add,
@@ -223,7 +229,7 @@ class PhotoViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, OutcomeRow
 
     def partial_update(self, request, *args, **kwargs):
         photo = self.get_object()
-        data = PhotoSerializer(photo, data=request.data, partial=True)
+        data = PhotoSerializer(photo, data=request.data, partial=True, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         photo = call(
             services.photo_update,
@@ -254,7 +260,7 @@ class DocumentViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, Outcome
     parser_classes = [MultiPartParser, FormParser]
 
     def create(self, request, *args, **kwargs):
-        data = DocumentUploadSerializer(data=request.data)
+        data = DocumentUploadSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         document = call(
             services.document_add,
@@ -264,3 +270,63 @@ class DocumentViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, Outcome
             by=request.user,
         )
         return Response(DocumentSerializer(document, context=self.get_serializer_context()).data, status=201)
+
+
+class ReportRenderSerializer(serializers.ModelSerializer):
+    """A report render's state: ``status`` queued/running/done/failed, ``progress`` 0–100 with its
+    ``stage``, the ``error`` of a failed render."""
+
+    class Meta:
+        model = ReportRender
+        fields = [
+            "id",
+            "visit",
+            "language",
+            "status",
+            "progress",
+            "stage",
+            "error",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class ReportRenderViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """``GET /api/v1/report-renders/{id}/``: a report render's status and progress (the ``status_url`` of a
+    ``202`` from ``/visits/{id}/report.pdf``); ``POST …/retry/`` starts a failed render again."""
+
+    serializer_class = ReportRenderSerializer
+
+    def get_queryset(self):
+        return scope_to_hosts(
+            ReportRender.objects.select_related("visit"), self.request.user, field="visit__host"
+        )
+
+    @extend_schema(
+        summary="Start a failed report render again", request=None, responses={202: ReportRenderSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        render = self.get_object()
+        return report_pdf_api_response(request, render.visit, language=render.language, retry=True)
+
+
+def report_pdf_api_response(request, visit, *, language: str | None = None, retry: bool = False):
+    """``GET /api/v1/visits/{id}/report.pdf``: ``200`` with the PDF when the stored one is up to date (or a
+    small report rendered at once); ``202 {"status", "progress", "stage", "status_url"}`` while it renders
+    in a task; ``409 {"detail", "status_url"}`` when the render failed; ``422 {"detail"}`` for a character
+    no font of the report has. ``visit`` is already scoped to the user's hosts."""
+    try:
+        render = services.report_render_request(
+            visit=visit, by=request.user, language=language or get_language(), retry=retry
+        )
+    except MissingGlyphs as exc:
+        return Response({"detail": exc.message()}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+    if render.status == RenderStatus.DONE and not retry:
+        return report_file_response(render, visit)
+    body = ReportRenderSerializer(render).data
+    body["status_url"] = request.build_absolute_uri(reverse("report-render-detail", kwargs={"pk": render.pk}))
+    if render.status == RenderStatus.FAILED:
+        return Response({"detail": render.error, **body}, status=status.HTTP_409_CONFLICT)
+    return Response(body, status=status.HTTP_202_ACCEPTED)

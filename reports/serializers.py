@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from delegations.models import Member
 from visits.models import Visit
+from visits.permissions import HostScopedPrimaryKeyRelatedField
 
 from .models import Attendance, AttendanceKind, Document, FollowUp, FollowUpStatus, Photo, Quote
 
@@ -20,10 +21,10 @@ class AttendanceSerializer(serializers.ModelSerializer):
 class AttendanceRecordSerializer(serializers.Serializer):
     """One person's attendance: the leader, a listed member (by id), or a walk-in (by name)."""
 
-    visit = serializers.PrimaryKeyRelatedField(queryset=Visit.objects.all())
+    visit = HostScopedPrimaryKeyRelatedField(queryset=Visit.objects.all())
     kind = serializers.ChoiceField(choices=AttendanceKind.choices)
-    member = serializers.PrimaryKeyRelatedField(
-        queryset=Member.objects.all(), required=False, allow_null=True
+    member = HostScopedPrimaryKeyRelatedField(
+        queryset=Member.objects.all(), host_field="delegation__visits__host", required=False, allow_null=True
     )
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     position = serializers.CharField(required=False, allow_blank=True, max_length=300)
@@ -32,6 +33,7 @@ class AttendanceRecordSerializer(serializers.Serializer):
 
 
 class QuoteSerializer(serializers.ModelSerializer):
+    visit = HostScopedPrimaryKeyRelatedField(queryset=Visit.objects.all())
     # Required here, not only in the model: a quote without a speaker is a 400 with the field named.
     speaker_name = serializers.CharField(max_length=200)
     words = serializers.CharField(max_length=5000)
@@ -50,6 +52,7 @@ class QuoteSerializer(serializers.ModelSerializer):
 class OutcomeFollowUpSerializer(serializers.ModelSerializer):
     """A follow-up with its id and visit (``visits.serializers.FollowUpSerializer`` is the nested one)."""
 
+    visit = HostScopedPrimaryKeyRelatedField(queryset=Visit.objects.all())
     status = serializers.ChoiceField(choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
 
     class Meta:
@@ -86,7 +89,7 @@ class PhotoUploadSerializer(serializers.Serializer):
 
     ``image`` is a plain file field: ``services.photo_add`` decodes it once, with its own checks."""
 
-    visit = serializers.PrimaryKeyRelatedField(queryset=Visit.objects.all())
+    visit = HostScopedPrimaryKeyRelatedField(queryset=Visit.objects.all())
     image = serializers.FileField()
     caption = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
@@ -101,6 +104,6 @@ class DocumentSerializer(serializers.ModelSerializer):
 class DocumentUploadSerializer(serializers.Serializer):
     """A multipart upload: ``visit``, ``file`` and an optional ``title`` (default: the file's name)."""
 
-    visit = serializers.PrimaryKeyRelatedField(queryset=Visit.objects.all())
+    visit = HostScopedPrimaryKeyRelatedField(queryset=Visit.objects.all())
     file = serializers.FileField()
     title = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")

@@ -620,6 +620,10 @@ def photo_delete(*, photo: Photo, by=None) -> None:
     with transaction.atomic():
         photo.delete()
         _delete_files_on_commit(photo.image, photo.thumbnail)
+        # The reports' 1400 px copy (reports.pdf.pdf_photo), if one was made.
+        name = photo.image.name
+        copy = f"{name.rsplit('/', 1)[0]}/pdf/{name.rsplit('/', 1)[-1].rsplit('.', 1)[0]}.jpg"
+        transaction.on_commit(lambda: photo.image.storage.delete(copy))
     logger.info("visit %s: photo removed by %s", photo.visit_id, by)
 
 
@@ -726,3 +730,155 @@ def report_signature_set(
         outcome, _created = Outcome.objects.update_or_create(visit=visit, defaults=fields)
     logger.info("visit %s: signature block saved by %s", visit.pk, by)
     return outcome
+
+
+# A report with more photos than this, or more table rows, renders in a Celery task with its progress
+# shown; a smaller one (most reports: under a second, bench/report.py) renders within the request.
+INLINE_MAX_PHOTOS = 2
+INLINE_MAX_ROWS = 80
+
+
+def _report_is_small(visit: Visit) -> bool:
+    rows = visit.agenda_items.count() + visit.attendances.count() + visit.follow_ups.count()
+    return visit.photos.count() <= INLINE_MAX_PHOTOS and rows <= INLINE_MAX_ROWS
+
+
+def _render_is_stale(render) -> bool:
+    """A queued or running render that has not moved for twice the time limit: its task was lost."""
+    limit = dt.timedelta(seconds=2 * settings.SAMBANG_PDF_TIME_LIMIT + 60)
+    return render.updated_at < timezone.now() - limit
+
+
+def report_render_request(*, visit: Visit, by=None, language: str, retry: bool = False):
+    """The stored report of ``visit`` in ``language`` when it is up to date, else a render of it started.
+
+    Returns the ``ReportRender`` row: ``status == DONE`` with ``file`` when the stored PDF was made from the
+    visit's current data (same ``fingerprint``); otherwise the row is set to QUEUED and rendered — right
+    here for a small report (so the row comes back DONE or FAILED), by the ``reports.render_report`` task,
+    queued on commit, for a large one (the caller shows its progress). A render already queued or running
+    for the same data is not started twice (the row is locked while deciding); a FAILED render of the
+    same data is started again only with ``retry``.
+
+    Raises ``MissingGlyphs`` (before anything is written) when the report has a character no font has.
+    """
+    from .models import RenderStatus, ReportRender
+    from .pdf import report_source
+    from .selectors import outcome_visit_detail
+    from .tasks import render_report
+
+    # Read afresh: the caller's visit may carry prefetched rows from before a change.
+    visit = outcome_visit_detail().get(pk=visit.pk)
+    source = report_source(visit=visit, language=language)
+    with transaction.atomic():
+        render, _created = ReportRender.objects.get_or_create(
+            visit=visit, kind="visit_report", language=language, defaults={"fingerprint": source.fingerprint}
+        )
+        render = ReportRender.objects.select_for_update().get(pk=render.pk)
+        same = render.fingerprint == source.fingerprint
+        if (
+            same
+            and render.status == RenderStatus.DONE
+            and render.file
+            and render.file.storage.exists(render.file.name)
+        ):
+            return render
+        in_progress = render.status in (RenderStatus.QUEUED, RenderStatus.RUNNING)
+        if same and in_progress and not _created and not _render_is_stale(render):
+            return render
+        if same and render.status == RenderStatus.FAILED and not retry:
+            return render
+        render.fingerprint = source.fingerprint
+        render.status, render.progress, render.stage, render.error = RenderStatus.QUEUED, 0, "queued", ""
+        render.requested_by = by if by is not None and by.is_authenticated else None
+        render.started_at = render.finished_at = None
+        render.save()
+        small = _report_is_small(visit)
+        if not small:
+            limit = settings.SAMBANG_PDF_TIME_LIMIT
+            transaction.on_commit(
+                lambda: render_report.apply_async(
+                    kwargs={"render_id": render.pk, "fingerprint": source.fingerprint},
+                    soft_time_limit=limit + 5,
+                    time_limit=limit + 30,
+                )
+            )
+    logger.info("visit %s: report (%s) render %s queued by %s", visit.pk, language, render.pk, by)
+    if small:
+        report_render_run(render_id=render.pk, fingerprint=source.fingerprint)
+        render.refresh_from_db()
+    return render
+
+
+def _render_progress(render_id: int):
+    from .models import ReportRender
+
+    def report(percent: int, stage: str) -> None:
+        ReportRender.objects.filter(pk=render_id).update(
+            progress=percent, stage=stage, updated_at=timezone.now()
+        )
+
+    return report
+
+
+def report_render_fail(*, render_id: int, error: str) -> None:
+    """Mark render ``render_id`` FAILED with ``error`` (shown to the user, who may try again)."""
+    from .models import RenderStatus, ReportRender
+
+    ReportRender.objects.filter(pk=render_id).update(
+        status=RenderStatus.FAILED, error=error, finished_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+def report_render_run(*, render_id: int, fingerprint: str) -> bool:
+    """Render the report of ``ReportRender`` ``render_id`` and store it under ``MEDIA_ROOT/reports/``.
+
+    Runs only when the row is still QUEUED for ``fingerprint`` (a newer request or another worker may have
+    taken it: then it returns False and does nothing). Marks the row RUNNING, advances ``progress`` by stage,
+    and ends DONE with the file (the previous file is deleted on commit) or FAILED with the error in the
+    row's language: a character no font has (``MissingGlyphs``), longer than ``SAMBANG_PDF_TIME_LIMIT``
+    seconds (``RenderTimeLimit``), or anything else WeasyPrint raises. Returns True when it rendered.
+    """
+    from django.utils import translation
+
+    from .models import RenderStatus, ReportRender
+    from .pdf import MissingGlyphs, RenderTimeLimit, render_pdf, report_source
+    from .selectors import outcome_visit_detail
+
+    with transaction.atomic():
+        render = ReportRender.objects.select_for_update().filter(pk=render_id).first()
+        if render is None or render.status != RenderStatus.QUEUED or render.fingerprint != fingerprint:
+            return False
+        render.status, render.progress, render.stage = RenderStatus.RUNNING, 5, "preparing"
+        render.started_at = timezone.now()
+        render.save(update_fields=["status", "progress", "stage", "started_at", "updated_at"])
+    limit = settings.SAMBANG_PDF_TIME_LIMIT
+    with translation.override(render.language):
+        try:
+            visit = outcome_visit_detail().get(pk=render.visit_id)
+            source = report_source(visit=visit, language=render.language)
+            pdf = render_pdf(source, progress=_render_progress(render_id), time_limit=limit)
+        except MissingGlyphs as exc:
+            report_render_fail(render_id=render_id, error=exc.message())
+            return False
+        except RenderTimeLimit:
+            message = _("Rendering the report took longer than %(seconds)s seconds and was stopped.")
+            report_render_fail(render_id=render_id, error=message % {"seconds": f"{limit:g}"})
+            return False
+        except Exception as exc:
+            logger.exception("report render %s failed", render_id)
+            report_render_fail(
+                render_id=render_id, error=_("Rendering the report failed: %(error)s") % {"error": exc}
+            )
+            return False
+    with transaction.atomic():
+        render = ReportRender.objects.select_for_update().get(pk=render_id)
+        if render.status != RenderStatus.RUNNING:  # taken over meanwhile (a newer request)
+            return False
+        _delete_files_on_commit(render.file)
+        render.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
+        render.fingerprint = source.fingerprint
+        render.status, render.progress, render.stage = RenderStatus.DONE, 100, "done"
+        render.finished_at = timezone.now()
+        render.save()
+    logger.info("report render %s done: %d bytes", render_id, len(pdf))
+    return True

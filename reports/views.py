@@ -8,16 +8,19 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
 from visits.models import Visit
 from visits.permissions import ProtocolStaffRequiredMixin, ReaderRequiredMixin
+from visits.scoping import scope_to_hosts
 from visits.services.base import ServiceError
 
 from . import services
-from .models import AttendanceKind, Document, FollowUpStatus, Photo
+from .models import AttendanceKind, Document, FollowUpStatus, Photo, RenderStatus
 from .news import LANGUAGES, NewsDraft, news_draft
+from .pdf import MissingGlyphs
 from .selectors import outcome_visit_detail
 
 
@@ -28,9 +31,10 @@ def draft_language(request) -> str:
 
 
 def draft_for(request, pk: int) -> tuple[NewsDraft, str]:
-    """The news draft of visit ``pk`` in the requested language (404 for an unknown visit)."""
+    """The news draft of visit ``pk`` in the requested language (404 for an unknown visit or another
+    host's)."""
     language = draft_language(request)
-    visit = get_object_or_404(outcome_visit_detail(), pk=pk)
+    visit = get_object_or_404(scope_to_hosts(outcome_visit_detail(), request.user), pk=pk)
     return news_draft(visit=visit, language=language), language
 
 
@@ -42,7 +46,7 @@ def download(content: str, content_type: str, filename: str) -> HttpResponse:
 
 class NewsDraftView(ReaderRequiredMixin, View):
     def get(self, request, pk: int):
-        visit = get_object_or_404(outcome_visit_detail(), pk=pk)
+        visit = get_object_or_404(scope_to_hosts(outcome_visit_detail(), request.user), pk=pk)
         language = draft_language(request)
         context = {
             "visit": visit,
@@ -121,12 +125,14 @@ class OutcomeView(ProtocolStaffRequiredMixin, View):
     template_name = "reports/outcome.html"
 
     def get(self, request, pk: int):
-        visit = get_object_or_404(outcome_visit_detail(), pk=pk)
+        visit = get_object_or_404(scope_to_hosts(outcome_visit_detail(), request.user), pk=pk)
         return render(request, self.template_name, self.context(visit))
 
     def post(self, request, pk: int):
         # What the services need; the whole page is read again only to show an error.
-        visit = get_object_or_404(Visit.objects.select_related("host__region", "delegation"), pk=pk)
+        visit = get_object_or_404(
+            scope_to_hosts(Visit.objects.select_related("host__region", "delegation"), request.user), pk=pk
+        )
         section = request.POST.get("section", "")
         if section not in SECTIONS:
             return HttpResponseBadRequest(_("Unknown form."))
@@ -362,3 +368,33 @@ class OutcomeView(ProtocolStaffRequiredMixin, View):
         fields["signed_date"] = outcome.signed_date.isoformat() if outcome and outcome.signed_date else ""
         fields["signed_place"] = fields["signed_place"] or _default_place(visit)
         return fields
+
+
+def report_file_response(render, visit) -> HttpResponse:
+    """The stored report PDF of ``render`` as a download named ``laporan-kunjungan-<id>.pdf`` (a few MB at
+    most: photos are printed from 1400 px copies, ``pdf.pdf_photo``)."""
+    with render.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="laporan-kunjungan-{visit.pk}.pdf"'
+    return response
+
+
+def report_download(request, visit, *, retry: bool = False) -> HttpResponse:
+    """The visit's report PDF for ``/visits/<id>/report.pdf`` (``visit`` already scoped to the user's hosts):
+    the stored file when it is up to date or renders quickly, else a page that shows the render's progress
+    and reloads itself until the PDF is ready (then this same URL serves it). A failed render's page shows
+    the error with a button to try again (POST, ``retry``); a character no font has gives that page with
+    status 422."""
+    try:
+        render_row = services.report_render_request(
+            visit=visit, by=request.user, language=get_language(), retry=retry
+        )
+    except MissingGlyphs as exc:
+        context = {"visit": visit, "render": None, "error": exc.message()}
+        return render(request, "reports/visit_report_progress.html", context, status=422)
+    if retry:
+        return redirect("visits:report-pdf", visit.pk)
+    if render_row.status == RenderStatus.DONE:
+        return report_file_response(render_row, visit)
+    context = {"visit": visit, "render": render_row, "error": render_row.error, "refresh_seconds": 2}
+    return render(request, "reports/visit_report_progress.html", context)

@@ -1,4 +1,4 @@
-"""Shared fixtures: the demo visit imported, a staff user, API clients."""
+"""Shared fixtures: the demo visit imported, its host, staff users who work for that host, API clients."""
 
 import time
 from pathlib import Path
@@ -7,12 +7,15 @@ import pytest
 import yaml
 from aiosmtpd.controller import Controller
 from django.conf import settings
+from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
 from tests.smtp import SmtpRecorder, free_port
 from visits.importer import load_visit_file, parse_visit_data
+from visits.models import HostMembership
 from visits.selectors import visit_detail
 from visits.services import visit_import
+from visits.services.importing import host_import
 
 DEMO_FILE = Path(settings.BASE_DIR) / "demo" / "studi-komparasi-buleleng-malang.yaml"
 
@@ -41,8 +44,34 @@ def import_data(db):
 
 
 @pytest.fixture
-def staff_user(django_user_model):
-    return django_user_model.objects.create_user(username="staf", password="rahasia-123", is_staff=True)
+def host(db):
+    """The demo visit's host (Pemerintah Kota Malang), created as the importer creates it; importing the
+    demo visit afterwards finds it unchanged. The staff fixtures work for this host."""
+    return host_import(data=load_visit_file(DEMO_FILE))
+
+
+@pytest.fixture
+def make_user(django_user_model, host):
+    """``make_user(username, *groups, hosts=None, **fields)``: a user in the role ``groups`` (names from
+    ``visits.roles``) who works for ``hosts`` (default: the demo host; ``[]`` for none)."""
+
+    def make(username: str, *groups: str, hosts=None, **fields):
+        user = django_user_model.objects.create_user(username=username, password="x-12345-y", **fields)
+        for name in groups:
+            user.groups.add(Group.objects.get_or_create(name=name)[0])
+        for each in [host] if hosts is None else hosts:
+            HostMembership.objects.create(user=user, host=each)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def staff_user(django_user_model, host):
+    """A staff user in no role group (counts as protocol staff) who works for the demo host."""
+    user = django_user_model.objects.create_user(username="staf", password="rahasia-123", is_staff=True)
+    HostMembership.objects.create(user=user, host=host)
+    return user
 
 
 @pytest.fixture

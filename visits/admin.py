@@ -4,14 +4,18 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reports.models import FollowUp, KeyPoint, Outcome
 
 from .models import (
     AgendaItem,
     CalendarFeed,
+    HostMembership,
     Institution,
     Message,
     MessageTemplate,
@@ -22,6 +26,42 @@ from .models import (
     VisitOfficial,
 )
 from .services import schedule_signature, visit_changes_record
+
+
+def _administrators_only(request) -> bool:
+    """The admin is the administrator's (a superuser's): its lists are not narrowed to a user's hosts
+    (``visits.scoping``), so a host's staff work on the pages and the API instead."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _administrators_only
+
+
+class HostMembershipInline(admin.TabularInline):
+    """The hosts a user works for (``visits.scoping``): edited on the user's admin page."""
+
+    model = HostMembership
+    extra = 1
+    autocomplete_fields = ["host"]
+    verbose_name = gettext_lazy("host this user works for")
+    verbose_name_plural = gettext_lazy("hosts this user works for")
+
+
+class SambangUserAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, HostMembershipInline]
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), SambangUserAdmin)
+
+
+@admin.register(HostMembership)
+class HostMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "host", "created_at"]
+    list_filter = ["host"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "host__name"]
+    list_select_related = ["user", "host"]
+    autocomplete_fields = ["user", "host"]
 
 
 @admin.register(Region)

@@ -12,15 +12,21 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import ListAPIView
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from config.audit import AuditEntrySerializer, visit_audit_entries
+from delegations.models import Delegation
+from reports.api import report_pdf_api_response
 
 from .conflicts import ProposedItem, check_booking
 from .enums import VisitKind, VisitStatus
 from .importer import VisitFileError, parse_visit_data
 from .models import Institution, Venue, Visit
 from .permissions import IsReader
+from .scoping import HostForbidden, scope_to_hosts
 from .selectors import visit_detail, visit_list
 from .serializers import (
     BookingSerializer,
@@ -48,7 +54,7 @@ from .services.workflow import (
     visit_start,
 )
 from .slots import free_slots
-from .views import ics_response, pdf_response, reply_letter_response
+from .views import ics_response, reply_letter_response
 
 
 class _FileRenderer(BaseRenderer):
@@ -112,7 +118,8 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["start", "title", "status"]
 
     def get_queryset(self):
-        return visit_detail() if self.action != "list" else visit_list()
+        visits = visit_detail() if self.action != "list" else _visit_list_columns(visit_list())
+        return scope_to_hosts(visits, self.request.user)
 
     def get_serializer_class(self):
         return VisitListSerializer if self.action == "list" else VisitDetailSerializer
@@ -136,7 +143,8 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"], url_path="report.pdf", renderer_classes=[JSONRenderer, PDFRenderer])
     def report_pdf(self, request, pk=None):
-        return pdf_response(self.get_object())
+        # 200 with the stored PDF when up to date, else 202 and a status URL (reports.api).
+        return report_pdf_api_response(request, self.get_object())
 
     @extend_schema(
         summary="Send the invitation to every recipient (one e-mail each, queued on commit)",
@@ -213,6 +221,8 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
             raw = {**raw, "visit": {**visit_part, "status": VisitStatus.REQUESTED}}
         try:
             result = visit_import(data=parse_visit_data(raw), by=request.user)
+        except HostForbidden as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
         except VisitFileError as exc:
             return Response(
                 {
@@ -358,6 +368,19 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(VisitDetailSerializer(self.get_queryset().get(pk=visit.pk)).data)
 
 
+def _visit_list_columns(visits):
+    """Only the columns a list row shows (bench/api_load.py): no host region, no JSON fields to decode."""
+    return (
+        visits.select_related(None)
+        .select_related("host", "delegation__institution__region", "venue")
+        .only(
+            *("id", "uid", "sequence", "title", "kind", "status", "start", "end", "timezone"),
+            *("host__name", "venue__name"),
+            *("delegation__institution__name", "delegation__institution__region__code"),
+        )
+    )
+
+
 def _conflict_response(exc: BookingConflict) -> Response:
     """409 with the structured explanation: every error and warning, each with its code."""
     body = {"detail": str(exc), **exc.report.as_dict()}
@@ -385,7 +408,20 @@ class ConflictCheckView(APIView):
         serializer = ConflictCheckSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        host = get_object_or_404(Institution.objects.select_related("region"), pk=data["host"])
+        host = _scoped_host(request, data["host"])
+        problems = {}
+        if data.get("delegation") is not None and not (
+            scope_to_hosts(
+                Delegation.objects.filter(pk=data["delegation"]), request.user, field="visits__host"
+            ).exists()
+        ):
+            problems["delegation"] = [_("No delegation of your hosts has this id.")]
+        if data.get("exclude_visit") is not None and not (
+            Visit.objects.filter(pk=data["exclude_visit"], host=host).exists()
+        ):
+            problems["exclude_visit"] = [_("No visit of this host has this id.")]
+        if problems:
+            return Response(problems, status=status.HTTP_400_BAD_REQUEST)
         items = _items(data)
         if data.get("venue"):
             items = [
@@ -419,7 +455,13 @@ class FreeSlotsView(APIView):
         query = FreeSlotQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        host = get_object_or_404(Institution.objects.select_related("region"), pk=data["host"])
+        host = _scoped_host(request, data["host"])
+        wanted = set(data["official_ids"])
+        if wanted - set(host.officials.filter(pk__in=wanted).values_list("pk", flat=True)):
+            return Response(
+                {"officials": [_("Every official must be one of the host's.")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         slots = free_slots(
             host=host,
             first_day=data["first_day"],
@@ -434,6 +476,12 @@ class FreeSlotsView(APIView):
         return Response(FreeSlotSerializer(slots, many=True).data)
 
 
+def _scoped_host(request, pk: int) -> Institution:
+    """The host ``pk`` if the user works for it, else 404 (another host's id reads as an unknown one)."""
+    hosts = scope_to_hosts(Institution.objects.select_related("region"), request.user, field="pk")
+    return get_object_or_404(hosts, pk=pk)
+
+
 def _batch_body(batch, visit) -> dict:
     body = {
         "queued": len(batch.queued),
@@ -442,3 +490,23 @@ def _batch_body(batch, visit) -> dict:
         "sequence": visit.sequence,
     }
     return InvitationBatchSerializer(body).data
+
+
+class VisitAuditView(ListAPIView):
+    """``GET /api/v1/visits/{id}/audit/``: every recorded change to the visit, its agenda, officials,
+    dispositions, reply letters, messages, delegation and members and its report, newest first; who
+    (``null``: the system or the delegation page), when, what changed. Readers of the visit's host only
+    (another host's visit: 404)."""
+
+    serializer_class = AuditEntrySerializer
+    filter_backends = []
+
+    @extend_schema(summary="The visit's audit log: every change, who made it and when")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        visit = get_object_or_404(
+            scope_to_hosts(Visit.objects.all(), self.request.user), pk=self.kwargs["pk"]
+        )
+        return visit_audit_entries(visit)

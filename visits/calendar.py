@@ -5,7 +5,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from .enums import HOLDS_ROOMS, VisitStatus
 from .models import Visit
@@ -35,17 +35,26 @@ def calendar_range(view: str, anchor: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def calendar_days(
-    *, view: str, anchor: dt.date, zone: str, venue_id: int | None = None, official_id: int | None = None
+    *,
+    view: str,
+    anchor: dt.date,
+    zone: str,
+    venue_id: int | None = None,
+    official_id: int | None = None,
+    visits: QuerySet[Visit] | None = None,
 ) -> list[Day]:
     """The days of the view with the visits on each (booked ones and cancelled ones, which are shown
-    struck through), read in ``zone``; for one room (main venue or an agenda item there) or one official."""
+    struck through), read in ``zone``; for one room (main venue or an agenda item there) or one official.
+    ``visits`` is where they are taken from (the pages pass the user's hosts' visits; default: all)."""
     first, last = calendar_range(view, anchor)
     tz = zoneinfo.ZoneInfo(zone)
     start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    visits = Visit.objects.filter(
-        start__lt=end, end__gt=start, status__in=[*HOLDS_ROOMS, VisitStatus.CANCELLED]
-    ).select_related("delegation__institution", "venue")
+    visits = (
+        (Visit.objects.all() if visits is None else visits)
+        .filter(start__lt=end, end__gt=start, status__in=[*HOLDS_ROOMS, VisitStatus.CANCELLED])
+        .select_related("delegation__institution", "venue")
+    )
     if venue_id:
         visits = visits.filter(Q(venue_id=venue_id) | Q(agenda_items__venue_id=venue_id))
     if official_id:

@@ -12,6 +12,7 @@ from .enums import FeedKind
 from .ical import calendar_bytes, feed_calendar
 from .models import CalendarFeed, Institution, Official, Venue
 from .permissions import ProtocolStaffRequiredMixin
+from .scoping import scope_to_hosts
 from .selectors import feed_visits
 from .services import ServiceError, calendar_feed_create, calendar_feed_revoke, feed_token_hash
 
@@ -38,16 +39,30 @@ class FeedListView(ProtocolStaffRequiredMixin, View):
 
     template_name = "visits/feeds.html"
 
-    def context(self, **extra) -> dict:
+    def choices(self) -> dict:
+        """What the user may pick, each narrowed to their hosts: hosts, officials, venues, delegations."""
+        user = self.request.user
         return {
-            "feeds": CalendarFeed.objects.select_related(
-                "host", "official", "venue", "delegation__institution"
+            "host": scope_to_hosts(Institution.objects.filter(officials__isnull=False), user, field="pk"),
+            "official": scope_to_hosts(Official.objects.select_related("institution"), user, "institution"),
+            "venue": scope_to_hosts(Venue.objects.select_related("institution"), user, "institution"),
+            "delegation": scope_to_hosts(
+                Delegation.objects.select_related("institution"), user, field="visits__host"
             ),
-            "hosts": Institution.objects.filter(officials__isnull=False).distinct(),
+        }
+
+    def context(self, **extra) -> dict:
+        choices = self.choices()
+        return {
+            "feeds": scope_to_hosts(
+                CalendarFeed.objects.select_related("host", "official", "venue", "delegation__institution"),
+                self.request.user,
+            ),
+            "hosts": choices["host"].distinct(),
             "kinds": FeedKind.choices,
-            "officials": Official.objects.select_related("institution"),
-            "venues": Venue.objects.select_related("institution"),
-            "delegations": Delegation.objects.select_related("institution"),
+            "officials": choices["official"],
+            "venues": choices["venue"],
+            "delegations": choices["delegation"].distinct(),
             **extra,
         }
 
@@ -55,11 +70,16 @@ class FeedListView(ProtocolStaffRequiredMixin, View):
         return render(request, self.template_name, self.context())
 
     def post(self, request):
-        def pick(model, field):
-            value = request.POST.get(field) or None
-            return get_object_or_404(model, pk=value) if value and value.isdigit() else None
+        choices = self.choices()
 
-        host = pick(Institution, "host")
+        def pick(field):
+            # Another host's id reads as an unknown one: 404.
+            value = request.POST.get(field) or None
+            return (
+                get_object_or_404(choices[field].distinct(), pk=value) if value and value.isdigit() else None
+            )
+
+        host = pick("host")
         if host is None:
             messages.error(request, _("Choose the host."))
             return redirect("feeds")
@@ -67,9 +87,9 @@ class FeedListView(ProtocolStaffRequiredMixin, View):
             feed, token = calendar_feed_create(
                 host=host,
                 kind=request.POST.get("kind", ""),
-                official=pick(Official, "official"),
-                venue=pick(Venue, "venue"),
-                delegation=pick(Delegation, "delegation"),
+                official=pick("official"),
+                venue=pick("venue"),
+                delegation=pick("delegation"),
                 label=request.POST.get("label", "")[:200],
                 by=request.user,
             )
@@ -88,6 +108,7 @@ class FeedRevokeView(ProtocolStaffRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
-        calendar_feed_revoke(feed=get_object_or_404(CalendarFeed, pk=pk), by=request.user)
+        feed = get_object_or_404(scope_to_hosts(CalendarFeed.objects.all(), request.user), pk=pk)
+        calendar_feed_revoke(feed=feed, by=request.user)
         messages.success(request, _("The feed is revoked; its address no longer works."))
         return redirect("feeds")

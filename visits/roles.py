@@ -1,17 +1,23 @@
-"""Who may do what in the request workflow, by Django group.
+"""Who may do what, by Django group; *where* (which host) is ``visits.scoping``'s business.
 
-- ``protocol``: protocol staff (Bagian Protokol): register, schedule, move, cancel, invite, report.
-- ``leadership``: the leadership (pimpinan): decide dispositions, read everything, download.
-- ``public_relations``: the news office: news drafts.
-Superusers may do everything. A staff user in none of these groups counts as protocol staff (the first
-cut of the product worked that way, and an installation without groups keeps working); per-host scoping
-comes with the roles issue.
+- administrator: a superuser; every host, every page, the Django admin.
+- ``protocol``: protocol staff (Bagian Protokol) of their hosts: register, schedule, move, cancel, invite,
+  report.
+- ``leadership``: the leadership (pimpinan) of their hosts: decide dispositions, read everything, download.
+- ``public_relations``: the news office of their hosts: reads, and the news drafts.
+- ``delegation_contact``: a delegation's contact person (*narahubung*) with a login: only the page of the
+  delegation they are the contact of (``Delegation.contact_user``); nothing else.
+
+A staff user in none of these groups counts as protocol staff (the first cut of the product worked that
+way, and an installation without groups keeps working). Every role but the administrator sees only the
+hosts the user works for (``visits.models.HostMembership``).
 """
 
 PROTOCOL = "protocol"
 LEADERSHIP = "leadership"
 PUBLIC_RELATIONS = "public_relations"
-GROUPS = (PROTOCOL, LEADERSHIP, PUBLIC_RELATIONS)
+DELEGATION_CONTACT = "delegation_contact"
+GROUPS = (PROTOCOL, LEADERSHIP, PUBLIC_RELATIONS, DELEGATION_CONTACT)
 
 
 def _active(user) -> bool:
@@ -47,6 +53,11 @@ def is_protocol(user) -> bool:
 def is_reader(user) -> bool:
     """May read the staff pages and the API: protocol staff, the leadership, the news office."""
     return is_protocol(user) or bool(role_groups(user) & {LEADERSHIP, PUBLIC_RELATIONS})
+
+
+def is_delegation_contact(user) -> bool:
+    """A delegation's contact person: an active user in ``delegation_contact`` who is not a superuser."""
+    return _active(user) and not user.is_superuser and DELEGATION_CONTACT in role_groups(user)
 
 
 def can_decide_disposition(user) -> bool:

@@ -6,7 +6,9 @@ nothing. Objects of another host are answered as if they did not exist (404), ne
 other hosts cannot be probed.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from .models import HostMembership
 
@@ -37,3 +39,30 @@ def scope_to_hosts(queryset: QuerySet, user, field: str = "host") -> QuerySet:
     if ids is None:
         return queryset
     return queryset.filter(**{f"{field}__in": ids})
+
+
+class HostForbidden(PermissionDenied):
+    """A write for a host the user does not work for (a visit file naming another host, say).
+
+    A ``PermissionDenied``: a page answers 403 and the API 403 with the message, unless the caller catches
+    it to show the message its own way.
+    """
+
+
+def check_host_writable(user, host) -> None:
+    """Raise ``HostForbidden`` unless ``user`` may write for ``host`` (an Institution, or None for a host
+    that does not exist yet: only an administrator may create one). ``user=None`` (the command line, a
+    task) may write anything."""
+    if user is None:
+        return
+    ids = host_ids(user)
+    if ids is None:
+        return
+    if host is None or host.pk not in ids:
+        name = host.name if host is not None else ""
+        raise HostForbidden(
+            _("You do not work for the host “%(host)s”; only its staff or an administrator may do this.")
+            % {"host": name}
+            if name
+            else _("Only an administrator may add a new host.")
+        )

@@ -28,4 +28,5 @@ urlpatterns = [
     path("visits/<int:pk>/reschedule/", views.VisitRescheduleView.as_view(), name="reschedule"),
     path("visits/<int:pk>/invitation.ics", views.VisitInvitationIcsView.as_view(), name="invitation-ics"),
     path("visits/<int:pk>/report.pdf", views.VisitReportPdfView.as_view(), name="report-pdf"),
+    path("visits/<int:pk>/audit/", views.VisitAuditView.as_view(), name="audit"),
 ]

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import yaml
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from config.audit import audit_changes, visit_audit_entries
+from delegations.selectors import delegation_of_contact
 from delegations.services import delegation_page_revoke, delegation_page_token
-from reports.pdf import report_pdf
+from reports.views import report_download
 
 from .calendar import VIEWS, calendar_days, step
 from .conflicts import ProposedItem, check_booking
@@ -26,7 +28,8 @@ from .importer import VisitFileError, parse_visit_data
 from .letters import reply_letter_pdf
 from .models import Official, ReplyLetter, Venue, Visit
 from .permissions import ProtocolStaffRequiredMixin, ReaderRequiredMixin
-from .roles import can_decide_disposition
+from .roles import can_decide_disposition, is_delegation_contact
+from .scoping import HostForbidden, scope_to_hosts
 from .selectors import invitation_recipients, visit_detail, visit_list
 from .services import (
     ServiceError,
@@ -60,20 +63,34 @@ def ics_response(visit) -> HttpResponse:
     return response
 
 
-def pdf_response(visit) -> HttpResponse:
-    """The visit's post-visit report as a downloadable PDF, in the request's language."""
-    response = HttpResponse(report_pdf(visit=visit, language=get_language()), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="laporan-kunjungan-{visit.pk}.pdf"'
-    return response
+def scoped_visits(request, queryset=None):
+    """``queryset`` (default: every visit) narrowed to the visits of the requesting user's hosts."""
+    return scope_to_hosts(Visit.objects.all() if queryset is None else queryset, request.user)
 
 
 class VisitListView(ReaderRequiredMixin, ListView):
+    """``/``: the visits of the user's hosts, latest first. A delegation contact lands on their
+    delegation's page from here (this is where a login leads)."""
+
     template_name = "visits/visit_list.html"
     context_object_name = "visits"
     paginate_by = 50
 
+    def dispatch(self, request, *args, **kwargs):
+        if is_delegation_contact(request.user) and not self.test_func():
+            return redirect_to_own_delegation_page(request)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_queryset(self):
-        return visit_list()
+        return scoped_visits(self.request, visit_list())
+
+
+def redirect_to_own_delegation_page(request):
+    """A delegation contact's landing: their delegation's page (its current signed link), or 404."""
+    delegation = delegation_of_contact(request.user)
+    if delegation is None:
+        raise Http404(_("No delegation is linked to your account; ask the host's protocol office."))
+    return redirect("delegation-page", token=delegation_page_token(delegation=delegation))
 
 
 class VisitDetailView(ReaderRequiredMixin, DetailView):
@@ -81,7 +98,7 @@ class VisitDetailView(ReaderRequiredMixin, DetailView):
     context_object_name = "visit"
 
     def get_queryset(self):
-        return visit_detail()
+        return scoped_visits(self.request, visit_detail())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -135,7 +152,7 @@ class VisitSendInvitationsView(ProtocolStaffRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
-        visit = get_object_or_404(visit_detail(), pk=pk)
+        visit = get_object_or_404(scoped_visits(request, visit_detail()), pk=pk)
         try:
             batch = visit_invitations_send(visit=visit, by=request.user)
         except ServiceError as exc:
@@ -170,7 +187,7 @@ class VisitDraftsSendView(ProtocolStaffRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
-        visit = get_object_or_404(Visit, pk=pk)
+        visit = get_object_or_404(scoped_visits(request), pk=pk)
         rows = visit_drafts_send(visit=visit, by=request.user)
         messages.success(
             request,
@@ -184,7 +201,7 @@ class VisitCancelView(ProtocolStaffRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
-        visit = get_object_or_404(Visit.objects.select_related("host"), pk=pk)
+        visit = get_object_or_404(scoped_visits(request, Visit.objects.select_related("host")), pk=pk)
         try:
             cancels = visit_cancel(visit=visit, reason=request.POST.get("reason", ""), by=request.user)
         except ServiceError as exc:
@@ -208,7 +225,7 @@ class VisitRescheduleView(ProtocolStaffRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
-        visit = get_object_or_404(Visit.objects.select_related("host"), pk=pk)
+        visit = get_object_or_404(scoped_visits(request, Visit.objects.select_related("host")), pk=pk)
         try:
             day = dt.date.fromisoformat(request.POST.get("date", ""))
             at = dt.time.fromisoformat(request.POST.get("time", ""))
@@ -232,7 +249,7 @@ class VisitDelegationLinkView(ProtocolStaffRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
-        visit = get_object_or_404(Visit.objects.select_related("delegation"), pk=pk)
+        visit = get_object_or_404(scoped_visits(request, Visit.objects.select_related("delegation")), pk=pk)
         if request.POST.get("action") == "revoke":
             delegation_page_revoke(delegation=visit.delegation, by=request.user)
             messages.success(request, _("The old link no longer works; send the new one to the delegation."))
@@ -247,7 +264,7 @@ class VisitDisposeView(ReaderRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
-        visit = get_object_or_404(Visit, pk=pk)
+        visit = get_object_or_404(scoped_visits(request), pk=pk)
         try:
             visit_dispose(
                 visit=visit,
@@ -272,7 +289,7 @@ class VisitTransitionView(ProtocolStaffRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
-        visit = get_object_or_404(Visit, pk=pk)
+        visit = get_object_or_404(scoped_visits(request), pk=pk)
         service = TRANSITIONS.get(request.POST.get("action", ""))
         if service is None:
             messages.error(request, _("Unknown action."))
@@ -288,7 +305,7 @@ class VisitReplyLetterView(ProtocolStaffRequiredMixin, View):
     """Issue the reply letter (POST), or download one as PDF (GET with its id)."""
 
     def post(self, request, pk: int):
-        visit = get_object_or_404(Visit.objects.select_related("host"), pk=pk)
+        visit = get_object_or_404(scoped_visits(request, Visit.objects.select_related("host")), pk=pk)
         try:
             letter_date = dt.date.fromisoformat(request.POST.get("date", ""))
         except ValueError:
@@ -323,8 +340,12 @@ def reply_letter_response(letter) -> HttpResponse:
 class VisitReplyLetterPdfView(ReaderRequiredMixin, View):
     def get(self, request, pk: int, letter_pk: int):
         letter = get_object_or_404(
-            ReplyLetter.objects.select_related(
-                "host__region", "visit__venue", "visit__delegation__institution__region"
+            scope_to_hosts(
+                ReplyLetter.objects.select_related(
+                    "host__region", "visit__venue", "visit__delegation__institution__region"
+                ),
+                request.user,
+                field="visit__host",
             ),
             pk=letter_pk,
             visit_id=pk,
@@ -334,12 +355,18 @@ class VisitReplyLetterPdfView(ReaderRequiredMixin, View):
 
 class VisitInvitationIcsView(ReaderRequiredMixin, View):
     def get(self, request, pk: int):
-        return ics_response(get_object_or_404(visit_detail(), pk=pk))
+        return ics_response(get_object_or_404(scoped_visits(request, visit_detail()), pk=pk))
 
 
 class VisitReportPdfView(ReaderRequiredMixin, View):
     def get(self, request, pk: int):
-        return pdf_response(get_object_or_404(visit_detail(), pk=pk))
+        # The stored PDF when up to date, else a render started and its progress page (reports.views).
+        return report_download(request, get_object_or_404(scoped_visits(request, visit_detail()), pk=pk))
+
+    def post(self, request, pk: int):
+        """Try a failed render again."""
+        visit = get_object_or_404(scoped_visits(request, visit_detail()), pk=pk)
+        return report_download(request, visit, retry=True)
 
 
 class CalendarView(ReaderRequiredMixin, View):
@@ -354,7 +381,12 @@ class CalendarView(ReaderRequiredMixin, View):
         venue_id = _int_or_none(request.GET.get("venue"))
         official_id = _int_or_none(request.GET.get("official"))
         days = calendar_days(
-            view=view, anchor=anchor, zone=settings.TIME_ZONE, venue_id=venue_id, official_id=official_id
+            view=view,
+            anchor=anchor,
+            zone=settings.TIME_ZONE,
+            venue_id=venue_id,
+            official_id=official_id,
+            visits=scoped_visits(request),
         )
         query = {k: v for k, v in (("venue", venue_id), ("official", official_id)) if v}
         context = {
@@ -365,8 +397,12 @@ class CalendarView(ReaderRequiredMixin, View):
             "previous": step(view, anchor, -1).isoformat(),
             "next": step(view, anchor, 1).isoformat(),
             "filters": urlencode(query),
-            "venues": Venue.objects.order_by("institution__name", "name"),
-            "officials": Official.objects.order_by("institution__name", "precedence", "name"),
+            "venues": scope_to_hosts(Venue.objects, request.user, field="institution").order_by(
+                "institution__name", "name"
+            ),
+            "officials": scope_to_hosts(Official.objects, request.user, field="institution").order_by(
+                "institution__name", "precedence", "name"
+            ),
             "venue_id": venue_id,
             "official_id": official_id,
             "zone": zone_label(settings.TIME_ZONE, timezone.now()),
@@ -390,7 +426,10 @@ class VisitBookView(ProtocolStaffRequiredMixin, View):
     template_name = "visits/book.html"
 
     def visit(self, pk: int) -> Visit:
-        return get_object_or_404(Visit.objects.select_related("host__region", "delegation", "venue"), pk=pk)
+        return get_object_or_404(
+            scoped_visits(self.request, Visit.objects.select_related("host__region", "delegation", "venue")),
+            pk=pk,
+        )
 
     def form_values(self, request, visit: Visit) -> dict:
         source = request.POST if request.method == "POST" else request.GET
@@ -630,11 +669,31 @@ class VisitRegisterView(ProtocolStaffRequiredMixin, View):
             result = visit_import(data=parse_visit_data(data), by=request.user)
         except VisitFileError as exc:
             return self.refuse(request, exc.problems, raw_text)
+        except HostForbidden as exc:
+            return self.refuse(request, [("host", str(exc))], raw_text, status=403)
         for warning in result.warnings:
             messages.warning(request, warning)
         messages.success(request, _("The request is registered."))
         return redirect("visits:detail", pk=result.visit.pk)
 
-    def refuse(self, request, problems, text):
+    def refuse(self, request, problems, text, status=400):
         context = {"problems": problems, "text": text}
-        return render(request, self.template_name, context, status=400)
+        return render(request, self.template_name, context, status=status)
+
+
+class VisitAuditView(ReaderRequiredMixin, ListView):
+    """``/visits/<id>/audit/``: the visit's audit log (config.audit), newest first, 100 a page."""
+
+    template_name = "visits/visit_audit.html"
+    context_object_name = "entries"
+    paginate_by = 100
+
+    def get_queryset(self):
+        self.visit = get_object_or_404(scoped_visits(self.request), pk=self.kwargs["pk"])
+        return visit_audit_entries(self.visit)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(visit=self.visit, **kwargs)
+        for entry in context["entries"]:
+            entry.rows = audit_changes(entry)
+        return context

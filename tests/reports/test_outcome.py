@@ -451,7 +451,7 @@ def test_outcome_page_query_count_constant(
 
     # session, user, the visit with its joins, then one query per prefetched list: agenda items, their
     # notes, officials, members, key points, follow-ups, attendance, quotes, photos, documents.
-    with django_assert_num_queries(14):  # + the user's role groups
+    with django_assert_num_queries(15):  # + the user's role groups and hosts
         response = page(staff_client, visit)
 
     assert response.status_code == 200

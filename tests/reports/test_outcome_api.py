@@ -63,7 +63,7 @@ def test_api_quote_without_speaker_refused(visit, api_client):
     response = api_client.post("/api/v1/quotes/", {"visit": visit.pk, "words": "Tanpa nama."}, format="json")
 
     assert response.status_code == 400
-    assert list(response.json()) == ["speaker_name"]
+    assert list(response.json()["errors"]) == ["speaker_name"]
     assert Quote.objects.count() == 0
 
 
@@ -259,7 +259,8 @@ def test_api_outcome_list_query_count_constant(visit, api_client, django_assert_
     FollowUp.objects.filter(visit=visit).delete()
     make_rows(visit, kind, rows)
 
-    with django_assert_num_queries(3):  # the user's role groups, the page count, the page of rows
+    # the user's role groups and hosts, the page count, the page of rows
+    with django_assert_num_queries(4):
         response = api_client.get(f"/api/v1/{kind}/", {"visit": visit.pk})
 
     assert response.json()["count"] == rows

@@ -10,7 +10,7 @@ import zoneinfo
 
 import pytest
 import time_machine
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from tests.factories import DelegationFactory, VisitFactory
 from visits.enums import VisitStatus
@@ -107,7 +107,7 @@ def test_schedule_bad_input_is_400_and_saves_nothing(visit, english, payload, fi
     response = english.post(f"/api/v1/visits/{other.pk}/schedule/", payload, format="json")
 
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["errors"]
     assert Visit.objects.get(pk=other.pk).status == VisitStatus.ACCEPTED
 
 
@@ -122,7 +122,10 @@ def test_schedule_refused_for_a_room_of_another_host(visit, english):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"venue": ["That room or site is not one of the host's."]}
+    assert response.json() == {
+        "detail": "Some fields are invalid: venue.",
+        "errors": {"venue": ["That room or site is not one of the host's."]},
+    }
 
 
 def test_conflict_check_endpoint(visit, english):
@@ -178,12 +181,15 @@ def test_free_slots_bad_query_is_400(visit, english):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"last_day": ["The last day is before the first."]}
+    assert response.json() == {
+        "detail": "Some fields are invalid: last_day.",
+        "errors": {"last_day": ["The last day is before the first."]},
+    }
 
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_simultaneous_bookings_of_one_room_only_one_wins(visit, live_server, staff_user):
-    token = Token.objects.create(user=staff_user).key
+    _row, token = AuthToken.objects.create(user=staff_user)
     lobby = Venue.objects.get(name="Lobi Balai Kota Malang")
     others = [accepted(visit) for _ in range(20)]
     payload = json.dumps(booking("2025-05-06T09:00:00+07:00", "2025-05-06T10:00:00+07:00", lobby.pk)).encode()

@@ -61,14 +61,16 @@ def test_calendar_bad_parameters_fall_back(visit, english):
 
 
 @pytest.mark.parametrize("rows", [1, 3])
-def test_calendar_query_count_constant(db, english, django_assert_num_queries, rows):
+def test_calendar_query_count_constant(host, english, django_assert_num_queries, rows):
     for n in range(rows):
         full_visit(
+            host=host,
             start=dt.datetime(2025, 5, 6 + n, 9, 0, tzinfo=WIB),
             end=dt.datetime(2025, 5, 6 + n, 12, 0, tzinfo=WIB),
         )
 
-    with django_assert_num_queries(6):  # session, user, role groups, visits, rooms, officials
+    # session, user, role groups, the user's hosts, visits, rooms, officials
+    with django_assert_num_queries(7):
         response = english.get("/calendar/", {"view": "month", "date": "2025-05-01"})
 
     assert response.content.decode().count('class="chip') == rows

@@ -184,7 +184,7 @@ def test_api_date_filters_out_of_range_are_400(visit, api_client, value):
     response = api_client.get("/api/v1/visits/", {"start_after": value})
 
     assert response.status_code == 400
-    assert "start_after" in response.json()
+    assert list(response.json()["errors"]) == ["start_after"]
 
 
 def test_outbox_rows_cannot_be_deleted_in_the_admin(visit, admin_client, django_capture_on_commit_callbacks):

@@ -120,22 +120,25 @@ def test_login_page_signs_in_and_goes_to_list(db, client, staff_user):
 
 
 @pytest.mark.parametrize("rows", [1, 3])
-def test_visit_list_query_count_constant(db, staff_client, django_assert_num_queries, rows):
+def test_visit_list_query_count_constant(host, staff_client, django_assert_num_queries, rows):
     for _ in range(rows):
-        full_visit()
+        full_visit(host=host)
 
-    with django_assert_num_queries(5):  # session, user, role groups, page count, page of visits with joins
+    # session, user, role groups, host memberships, page count, page of visits with joins
+    with django_assert_num_queries(6):
         response = staff_client.get("/")
 
     assert response.status_code == 200
+    assert len(response.context["visits"]) == rows
 
 
-def test_visit_detail_query_count(db, staff_client, django_assert_num_queries):
-    visit = full_visit()
+def test_visit_detail_query_count(host, staff_client, django_assert_num_queries):
+    visit = full_visit(host=host)
 
-    # session, user, the visit with its joins, five prefetches (agenda, officials, members, key points,
-    # follow-ups), the outbox, the history, the dispositions, the reply letters, the user's groups
-    with django_assert_num_queries(13):
+    # session, user, the user's hosts, the visit with its joins, five prefetches (agenda, officials,
+    # members, key points, follow-ups), the outbox, the history, the dispositions, the reply letters, the
+    # user's groups
+    with django_assert_num_queries(14):
         response = staff_client.get(f"/visits/{visit.pk}/")
 
     assert response.status_code == 200

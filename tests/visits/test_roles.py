@@ -1,27 +1,20 @@
 """Roles: the leadership and the news office read; only protocol staff write; only the leadership decides."""
 
 import pytest
-from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
 from visits import roles
 from visits.models import Message
 
 
-def member_of(django_user_model, group: str, username: str):
-    user = django_user_model.objects.create_user(username=username, password="x-12345-y", is_staff=True)
-    user.groups.add(Group.objects.get_or_create(name=group)[0])
-    return user
+@pytest.fixture
+def leader(make_user):
+    return make_user("pimpinan", roles.LEADERSHIP, is_staff=True)
 
 
 @pytest.fixture
-def leader(django_user_model):
-    return member_of(django_user_model, roles.LEADERSHIP, "pimpinan")
-
-
-@pytest.fixture
-def news_office(django_user_model):
-    return member_of(django_user_model, roles.PUBLIC_RELATIONS, "humas")
+def news_office(make_user):
+    return make_user("humas", roles.PUBLIC_RELATIONS, is_staff=True)
 
 
 @pytest.mark.parametrize(

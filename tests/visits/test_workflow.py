@@ -10,7 +10,6 @@ import zoneinfo
 import pypdf
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.utils import translation
 
 from visits import roles
@@ -37,10 +36,8 @@ def _english_and_before_the_visit():
 
 
 @pytest.fixture
-def leader(django_user_model):
-    user = django_user_model.objects.create_user(username="pimpinan", password="x-12345-y", is_staff=True)
-    user.groups.add(Group.objects.get_or_create(name=roles.LEADERSHIP)[0])
-    return user
+def leader(make_user):
+    return make_user("pimpinan", roles.LEADERSHIP, is_staff=True)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from ..conflicts import ProposedItem, check_booking
 from ..enums import HOLDS_ROOMS, VisitStatus
 from ..importer import VisitFile, VisitFileError
 from ..models import AgendaItem, Institution, Official, Region, Venue, Visit, VisitOfficial
+from ..scoping import HostForbidden, check_host_writable, host_ids
 from .lifecycle import schedule_signature, visit_changes_record
 from .workflow import status_record
 
@@ -78,33 +79,19 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
     When the invitations were already sent and the schedule changed, ``Visit.sequence`` grows by one
     (RFC 5545 §3.8.7.4), so the next invitation supersedes the old one in calendars.
 
-    Raises ``VisitFileError`` (path and message per problem) when a value breaks a model rule.
+    Raises ``VisitFileError`` (path and message per problem) when a value breaks a model rule, and
+    ``scoping.HostForbidden`` when ``by`` (a user; None for the command line) does not work for the file's
+    host, or the delegation's request letter is already registered with a host they do not work for
+    (its rows are shared by that host's visit).
     """
+    _check_importer(data, by)
     try:
         with transaction.atomic():
             changed = False
             warnings = list(data.warnings)
-            host_region, c = _region(data.host_region, "host.region", warnings)
+            host, c = _host(data, warnings)
             changed |= c
             guest_region, c = _region(data.guest_region, "delegation.region", warnings)
-            changed |= c
-            host_values = {"kind": data.host_kind, "region": host_region}
-            for key, name in (
-                ("subtitle", "letterhead_subtitle"),
-                ("address", "address"),
-                ("phone", "phone"),
-            ):
-                if data.letterhead.get(key):
-                    host_values[name] = data.letterhead[key]
-            for key in ("email", "website"):
-                if data.letterhead.get(key):
-                    host_values[key] = data.letterhead[key]
-            host_values |= {
-                "organizer_name": data.organizer.name,
-                "organizer_position": data.organizer.position,
-                "organizer_email": data.organizer.email,
-            }
-            host, c = _upsert(Institution, {"name": _known_name(data.host_name)}, host_values, "host")
             changed |= c
             if data.guest_name.casefold() == data.host_name.casefold():
                 raise VisitFileError([("delegation.institution", _("is the host itself"))])
@@ -218,6 +205,59 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
     return ImportResult(
         visit=visit, created=created, changed=changed, sequence_bumped=bumped, warnings=warnings
     )
+
+
+def host_import(*, data: VisitFile) -> Institution:
+    """Create or update only the host institution of a visit file (and its region), as ``visit_import``
+    does; returns it. For setting up a host's staff before its first visit (``demo_setup``, tests).
+
+    Raises ``VisitFileError`` when a value breaks a model rule; nothing is saved then.
+    """
+    with transaction.atomic():
+        return _host(data, [])[0]
+
+
+def _host(data: VisitFile, warnings: list[str]) -> tuple[Institution, bool]:
+    """The host institution of ``data``, created or updated, and whether anything changed."""
+    host_region, changed = _region(data.host_region, "host.region", warnings)
+    host_values = {"kind": data.host_kind, "region": host_region}
+    for key, name in (
+        ("subtitle", "letterhead_subtitle"),
+        ("address", "address"),
+        ("phone", "phone"),
+    ):
+        if data.letterhead.get(key):
+            host_values[name] = data.letterhead[key]
+    for key in ("email", "website"):
+        if data.letterhead.get(key):
+            host_values[key] = data.letterhead[key]
+    host_values |= {
+        "organizer_name": data.organizer.name,
+        "organizer_position": data.organizer.position,
+        "organizer_email": data.organizer.email,
+    }
+    host, c = _upsert(Institution, {"name": _known_name(data.host_name)}, host_values, "host")
+    return host, changed or c
+
+
+def _check_importer(data: VisitFile, by) -> None:
+    """Refuse a user's import for a host they do not work for (see ``visit_import``)."""
+    if by is None or host_ids(by) is None:
+        return
+    host = Institution.objects.filter(name=_known_name(data.host_name)).first()
+    check_host_writable(by, host)
+    elsewhere = Visit.objects.filter(
+        delegation__institution__name=_known_name(data.guest_name),
+        delegation__request_letter_number=data.letter_number,
+    ).exclude(host__in=host_ids(by))
+    if elsewhere.exists():
+        raise HostForbidden(
+            _(
+                "Request letter %(number)s is already registered with another host; "
+                "ask an administrator to register it."
+            )
+            % {"number": data.letter_number}
+        )
 
 
 def _region(region, path: str, warnings: list[str]) -> tuple[Region, bool]:
