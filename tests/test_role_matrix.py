@@ -30,10 +30,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from delegations.services import delegation_page_token
-from reports.models import Attendance, Document, FollowUp, Photo, Quote
+from news.models import NewsDraft
+from reports.models import Attendance, Document, FollowUp, Photo, Quote, ReportRender
 from tests.factories import InstitutionFactory
 from visits import roles as role_names
-from visits.models import Disposition, HostMembership, ReplyLetter
+from visits.models import Disposition, HostMembership, Message, ReplyLetter
 from visits.services import calendar_feed_create
 
 OK, LOGIN = "ok", "login"
@@ -79,6 +80,10 @@ ADMIN = roles(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, OK)  # the Django admin 
 POST_ONLY_PROTOCOL = roles(LOGIN, 405, 403, 403, 403, 405, 405)  # GET on a page that only takes POST
 POST_ONLY_READER = roles(LOGIN, 405, 405, 405, 403, 405, 405)
 API_POST_ONLY_PROTOCOL = roles(LOGIN, 405, 405, 405, 403, 405, 405)  # DRF: readers pass, then 405
+# Host A's news draft, the news office only; the role is checked before the object, so host B's protocol
+# staff get 403 (the news tests check that another host's news office gets 404).
+NEWS_OFFICE = roles(LOGIN, 403, 403, OK, 403, 403, OK)
+NEWS_POST_ONLY = roles(LOGIN, 403, 403, 405, 403, 403, 405)
 
 
 @dataclass
@@ -324,6 +329,53 @@ MATRIX: dict[str, Entry] = {
     ),
     "institution-detail": Entry(kwargs=lambda o: {"pk": o["visit"].host_id}, get=READ),
     "disposition-detail": Entry(kwargs=lambda o: {"pk": o["disposition"].pk}, get=READ),
+    "message-detail": Entry(kwargs=lambda o: {"pk": o["message"].pk}, get=READ),
+    "report-render-detail": Entry(kwargs=lambda o: {"pk": o["render"].pk}, get=READ),
+    "report-render-retry": Entry(
+        kwargs=lambda o: {"pk": o["render"].pk},
+        get=API_POST_ONLY_PROTOCOL,
+        post=PROTOCOL,
+        note="a failed render is started again (here it fails again: the visit has no outcome yet)",
+    ),
+    # News drafts: the public-relations office writes, every reader of the host reads.
+    "news:list": Entry(get=READ_LIST),
+    "news:detail": Entry(kwargs=lambda o: {"pk": o["news_draft"].pk}, get=READ),
+    "news:edit": Entry(
+        kwargs=lambda o: {"pk": o["news_draft"].pk},
+        get=NEWS_POST_ONLY,
+        post=NEWS_OFFICE,
+        data=lambda o: {"version": o["news_draft"].version, "headline": "Judul baru", "lead": "Teras."},
+    ),
+    "news:transition": Entry(
+        kwargs=lambda o: {"pk": o["news_draft"].pk},
+        get=NEWS_POST_ONLY,
+        post=NEWS_OFFICE,
+        data=lambda o: {"to": "in_review"},
+    ),
+    "news:download-txt": Entry(kwargs=lambda o: {"pk": o["news_draft"].pk}, get=READ),
+    "news:download-html": Entry(kwargs=lambda o: {"pk": o["news_draft"].pk}, get=READ),
+    "news:download-docx": Entry(kwargs=lambda o: {"pk": o["news_draft"].pk}, get=READ),
+    "news:start": Entry(
+        kwargs=visit_pk,
+        get=NEWS_POST_ONLY,
+        post=NEWS_OFFICE,
+        data=lambda o: {"language": "en"},
+        note="before the visit the office is told why no draft can start yet (400)",
+        extra={"post_ok_codes": (400,)},
+    ),
+    "news-draft-list": Entry(get=READ_LIST),
+    "news-draft-detail": Entry(kwargs=lambda o: {"pk": o["news_draft"].pk}, get=READ),
+    "news-draft-transition": Entry(
+        kwargs=lambda o: {"pk": o["news_draft"].pk},
+        get=API_POST_ONLY_PROTOCOL,
+        post=NEWS_OFFICE,
+        data=lambda o: {"to": "in_review"},
+        json=True,
+    ),
+    # The leadership's dashboard and recaps: every reader, each of their own hosts.
+    "recaps:dashboard": Entry(get=READ_LIST),
+    "recaps:download": Entry(kwargs=lambda o: {"period": "2025-04", "kind": "xlsx"}, get=READ_LIST),
+    "recap": Entry(kwargs=lambda o: {"period": "2025-04"}, get=READ_LIST),
 }
 
 
@@ -375,12 +427,27 @@ def objects(visit, demo_data):
         signed_by_position="Sekretaris Daerah Kota Malang",
     )
     disposition = Disposition.objects.create(visit=visit, decision="accept", decided_by=None, note="Terima.")
+    message = Message.objects.create(
+        visit=visit,
+        kind="invite",
+        sequence=visit.sequence,
+        recipient_name="Narahubung",
+        recipient_email="narahubung@example.org",
+        status="sent",
+    )
+    render = ReportRender.objects.create(
+        visit=visit, kind="report", language="id", fingerprint="0" * 64, status="failed", error="Gagal."
+    )
+    news_draft = NewsDraft.objects.create(visit=visit, language="id", headline="Judul", lead="Teras berita.")
     register = copy.deepcopy(demo_data)
     register["request"]["letter_number"] = "000/2/2025"
     register["delegation"]["institution"] = "Pemerintah Kabupaten Jembrana"
     register["visit"]["status"] = "requested"
     return {
         "visit": visit,
+        "message": message,
+        "render": render,
+        "news_draft": news_draft,
         "letter": letter,
         "disposition": disposition,
         "feed": feed,
