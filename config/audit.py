@@ -9,7 +9,12 @@ changed fields' old and new values. This module is its one place of configuratio
 - ``visit_audit_entries`` and ``AuditEntrySerializer`` give one visit's trail to the API and the page.
 """
 
+import datetime as dt
+import zoneinfo
+
+from auditlog.cid import get_cid
 from auditlog.context import auditlog_value, set_actor
+from auditlog.diff import model_instance_diff
 from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
@@ -17,10 +22,15 @@ from celery.signals import task_postrun, task_prerun
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q, QuerySet
+from django.db import models
+from django.db.models import Model, Q, QuerySet
+from django.db.models.signals import pre_save
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import serializers
+
+from visits.zones import zone_label
 
 # Model → the field that ties its rows to a visit (stored with each entry, so the rows of a deleted
 # object still find their visit), or None for the visit itself and the delegation (found by their key).
@@ -92,6 +102,73 @@ class AuditlogMiddleware(BaseAuditlogMiddleware):
         return request.META.get("REMOTE_ADDR")
 
 
+def _write_entries(rows: list[Model], before: dict, action: int) -> int:
+    """One ``LogEntry`` per row of ``rows`` whose registered fields differ from ``before[row.pk]`` (None:
+    the row is new), written in one INSERT, as django-auditlog's own receivers would write them one by
+    one. ``bulk_create`` sends no ``pre_save``, through which django-auditlog's ``set_actor`` context fills
+    in the actor and address, so each entry is sent through ``pre_save`` first. Returns the entry count."""
+    if not rows:
+        return 0
+    model = type(rows[0])
+    if not auditlog.contains(model):
+        return 0
+    content_type = ContentType.objects.get_for_model(model)
+    cid = get_cid()
+    entries = []
+    for row in rows:
+        changes = model_instance_diff(before.get(row.pk), row)
+        if not changes:
+            continue
+        entries.append(
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(row.pk),
+                object_id=row.pk if isinstance(row.pk, int) else None,
+                object_repr=str(row),
+                serialized_data=LogEntry.objects._get_serialized_data_or_none(row),
+                action=action,
+                changes=changes,
+                cid=cid,
+            )
+        )
+    for entry in entries:
+        pre_save.send(sender=LogEntry, instance=entry, raw=False, using=None, update_fields=None)
+    LogEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
+def audited_update(queryset: QuerySet, **values) -> int:
+    """``queryset.update(**values)`` with one audit entry per row it changed (old and new values).
+
+    ``QuerySet.update`` sends no signals, so django-auditlog would not see it. This reads the rows before
+    (one query), updates, reads them again (one query; ``F()`` expressions resolved by the database) and
+    writes the entries in one INSERT with the actor of the surrounding request, if any. Call it inside the
+    transaction that holds the rows' locks when concurrent writers matter. Returns the updated row count.
+    """
+    model = queryset.model
+    before = {row.pk: row for row in queryset}
+    count = queryset.update(**values)
+    if before and auditlog.contains(model):
+        after = list(model._default_manager.filter(pk__in=list(before)).order_by("pk"))
+        _write_entries(after, before, LogEntry.Action.UPDATE)
+    return count
+
+
+def audit_updated(rows: list[Model], before: dict) -> int:
+    """Record ``rows`` as updated from ``before`` (``{pk: the row as it was}``, copies taken before any
+    change): for writes made with auditing off because their intermediate steps would read as changes
+    (follow-ups parked at temporary positions while they are renumbered). Returns the entry count."""
+    return _write_entries(list(rows), before, LogEntry.Action.UPDATE)
+
+
+def audit_created(rows: list[Model]) -> int:
+    """Record rows made by ``bulk_create`` (which sends no signals) as created: one entry per row with its
+    field values, in one INSERT, with the actor of the surrounding request. ``rows`` must carry their
+    primary keys (re-read them after ``bulk_create(..., ignore_conflicts=True)``). Returns the entry count.
+    """
+    return _write_entries(list(rows), {}, LogEntry.Action.CREATE)
+
+
 # A task run in the caller (tests, CELERY_TASK_ALWAYS_EAGER) must not borrow the request's actor either.
 _task_contexts: dict[str, tuple] = {}
 
@@ -153,14 +230,29 @@ def visit_audit_entries(visit) -> QuerySet:
     )
 
 
-def _shown(value, labels: dict) -> str | None:
-    return None if value in (None, "None") else str(labels.get(value, value))
+def _shown(value, field, labels: dict, zone: str | None) -> str | None:
+    if value in (None, "None"):
+        return None
+    text = str(value)
+    if zone and isinstance(field, models.DateTimeField):
+        # django-auditlog writes an aware datetime as its UTC wall time ("2025-04-25 02:00:00").
+        try:
+            moment = dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+        except ValueError:
+            return text
+        local = moment.astimezone(zoneinfo.ZoneInfo(zone))
+        return f"{local:%Y-%m-%d %H:%M} {zone_label(zone, moment)}"
+    if isinstance(field, models.BooleanField) and text in ("True", "False"):
+        return gettext("yes") if text == "True" else gettext("no")
+    return str(labels.get(value, value))
 
 
-def audit_changes(entry) -> list[tuple[str, str | None, str | None]]:
+def audit_changes(entry, zone: str | None = None) -> list[tuple[str, str | None, str | None]]:
     """The changed fields of ``entry`` for a page: ``(label, old, new)`` with the field's verbose name and
-    a choice's label; ``None`` for no value. A related row is shown by its id, so a page of entries reads
-    no other row (django-auditlog's ``changes_display_dict`` fetches each one)."""
+    a choice's label; ``None`` for no value; yes/no for a flag; a time in ``zone`` (an IANA name, such as
+    the host's) with its WIB/WITA/WIT label when given. Only the model's own columns are shown (not the
+    reverse relations that django-auditlog lists for a new row). A related row is shown by its id, so a
+    page of entries reads no other row (django-auditlog's ``changes_display_dict`` fetches each one)."""
     model = entry.content_type.model_class()
     rows = []
     for name, (old, new) in entry.changes_dict.items():
@@ -168,10 +260,27 @@ def audit_changes(entry) -> list[tuple[str, str | None, str | None]]:
             field = model._meta.get_field(name) if model else None
         except FieldDoesNotExist:
             field = None
+        if field is not None and not getattr(field, "concrete", False):
+            continue
         verbose = getattr(field, "verbose_name", None)
         labels = dict(field.flatchoices) if getattr(field, "choices", None) else {}
-        rows.append((str(capfirst(verbose)) if verbose else name, _shown(old, labels), _shown(new, labels)))
+        rows.append(
+            (
+                str(capfirst(verbose)) if verbose else name,
+                _shown(old, field, labels, zone),
+                _shown(new, field, labels, zone),
+            )
+        )
     return rows
+
+
+# How a page names each action (django-auditlog's own labels have no Indonesian translation).
+ACTION_LABELS = {
+    LogEntry.Action.CREATE: gettext_lazy("created"),
+    LogEntry.Action.UPDATE: gettext_lazy("changed"),
+    LogEntry.Action.DELETE: gettext_lazy("deleted"),
+    LogEntry.Action.ACCESS: gettext_lazy("read"),
+}
 
 
 ACTIONS = {

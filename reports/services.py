@@ -6,12 +6,14 @@ visit that has not started or was cancelled refuses every write with ``NotRecord
 refusal is a ``ServiceError`` whose text, in the user's language, says what to fix.
 """
 
+import copy
 import datetime as dt
 import logging
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -19,6 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.audit import audit_created, audit_updated
 from delegations.models import Member
 from visits.enums import HOLDS_ROOMS, VisitStatus
 from visits.models import AgendaItem, Visit
@@ -178,6 +181,7 @@ def attendance_set(
             ),
         ]
         rows = Attendance.objects.bulk_create(rows)
+        audit_created(rows)
     logger.info("visit %s: attendance of %d people recorded by %s", visit.pk, len(rows), by)
     return rows
 
@@ -319,6 +323,7 @@ def key_points_set(*, visit: Visit, texts: Sequence[str], by=None) -> list[KeyPo
         points = KeyPoint.objects.bulk_create(
             KeyPoint(visit=visit, position=index, text=text) for index, text in enumerate(cleaned, start=1)
         )
+        audit_created(points)
     logger.info("visit %s: %d key points saved by %s", visit.pk, len(points), by)
     return points
 
@@ -527,20 +532,28 @@ def follow_ups_set(*, visit: Visit, rows: Sequence[Mapping], by=None) -> list[Fo
         _raise_if(problems)
         kept_ids = {pk for pk, _fields in cleaned if pk is not None}
         FollowUp.objects.filter(visit=visit).exclude(pk__in=kept_ids).delete()
-        # Positions are unique per visit: park the kept rows out of the way before numbering them 1, 2, ….
-        parking = 30000
-        for offset, pk in enumerate(sorted(kept_ids)):
-            FollowUp.objects.filter(pk=pk).update(position=parking + offset)
+        # The audit log records each kept row's change from what it was, not from its parking place.
+        before = {pk: copy.copy(existing[pk]) for pk in kept_ids}
         kept = []
-        for position, (pk, fields) in enumerate(cleaned, start=1):
-            if pk is None:
-                follow_up = FollowUp.objects.create(visit=visit, position=position, **fields)
-            else:
+        with disable_auditlog():
+            # Positions are unique per visit: park the kept rows out of the way before numbering them.
+            parking = 30000
+            for offset, pk in enumerate(sorted(kept_ids)):
+                FollowUp.objects.filter(pk=pk).update(position=parking + offset)
+            for position, (pk, fields) in enumerate(cleaned, start=1):
+                if pk is None:
+                    continue
                 follow_up = existing[pk]
                 for name, value in fields.items():
                     setattr(follow_up, name, value)
                 follow_up.position = position
                 follow_up.save()
+        audit_updated([existing[pk] for pk in sorted(kept_ids)], before)
+        for position, (pk, fields) in enumerate(cleaned, start=1):
+            if pk is None:
+                follow_up = FollowUp.objects.create(visit=visit, position=position, **fields)
+            else:
+                follow_up = existing[pk]
             kept.append(follow_up)
     logger.info("visit %s: %d follow-ups saved by %s", visit.pk, len(kept), by)
     return kept

@@ -12,11 +12,13 @@ from rest_framework.test import APIClient
 from config.audit import visit_audit_entries
 from delegations.models import Member
 from delegations.services import delegation_page_token
+from reports.models import FollowUp, KeyPoint
+from reports.services import follow_ups_set, key_points_set
 from tests.factories import AgendaItemFactory, InstitutionFactory, full_visit
 from visits import roles
-from visits.enums import MessageStatus
-from visits.models import Message, Visit
-from visits.services import visit_invitations_send
+from visits.enums import MessageKind, MessageStatus
+from visits.models import AgendaItem, Message, Visit
+from visits.services import message_fail, reminders_queue_due, visit_invitations_send
 from visits.tasks import send_message
 
 BEFORE = dt.datetime(2025, 4, 15, 2, 0, tzinfo=dt.UTC)
@@ -229,3 +231,99 @@ def test_audit_page_query_count_constant(visit, staff_client, django_assert_num_
         response = staff_client.get(f"/visits/{visit.pk}/audit/")
 
     assert len(response.context["entries"]) == rows
+
+
+# Writes made in bulk (QuerySet.update, bulk_create) send no signals; the services record them themselves.
+
+
+def test_reschedule_records_each_agenda_item_moved(visit, api_client, staff_user):
+    items = list(visit.agenda_items.order_by("pk"))
+
+    with time_machine.travel(BEFORE, tick=False):
+        response = api_client.post(
+            f"/api/v1/visits/{visit.pk}/reschedule/", {"start": "2025-05-02T09:00:00+07:00"}, format="json"
+        )
+
+    assert response.status_code == 200
+    moved = entries_for(AgendaItem, action=LogEntry.Action.UPDATE)
+    assert [e.object_pk for e in moved] == [str(item.pk) for item in items]
+    assert {e.actor_id for e in moved} == {staff_user.pk}
+    first = moved[0].changes_dict["start"]
+    assert first == [
+        items[0].start.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        (items[0].start + dt.timedelta(days=7)).astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+    ]
+
+
+def test_reminders_created_in_bulk_are_recorded_by_the_system(visit, django_capture_on_commit_callbacks):
+    with time_machine.travel(BEFORE, tick=False), django_capture_on_commit_callbacks(execute=True):
+        visit_invitations_send(visit=visit)
+    with (
+        time_machine.travel(dt.datetime(2025, 4, 24, 2, 0, tzinfo=dt.UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=False),
+    ):
+        created = reminders_queue_due()
+
+    reminders = Message.objects.filter(kind=MessageKind.REMINDER)
+    entries = entries_for(
+        Message, action=LogEntry.Action.CREATE, object_pk__in=[str(m.pk) for m in reminders]
+    )
+    assert created == entries.count() == 9
+    assert {e.actor_id for e in entries} == {None}
+    assert {e.changes_dict["kind"][1] for e in entries} == {MessageKind.REMINDER}
+
+
+def test_message_given_up_is_recorded_as_failed(visit, django_capture_on_commit_callbacks):
+    with (
+        time_machine.travel(BEFORE, tick=False),
+        django_capture_on_commit_callbacks(execute=False),
+    ):
+        visit_invitations_send(visit=visit)
+    message = Message.objects.filter(status=MessageStatus.QUEUED).order_by("pk").first()
+
+    message_fail(message_id=message.pk, error="550 No such user")
+
+    entry = entries_for(Message, object_pk=str(message.pk), action=LogEntry.Action.UPDATE).get()
+    assert entry.changes_dict["status"] == [MessageStatus.QUEUED, MessageStatus.FAILED]
+    assert entry.changes_dict["last_error"] == ["", "550 No such user"]
+
+
+def test_follow_ups_renumbered_record_their_real_positions(visit, staff_user):
+    with time_machine.travel(dt.datetime(2025, 4, 25, 6, 0, tzinfo=dt.UTC), tick=False):
+        first, second = follow_ups_set(
+            visit=visit,
+            rows=[
+                {"text": "Kajian pertama", "owner_unit": "Bappeda", "status": "open"},
+                {"text": "Kajian kedua", "status": "open"},
+            ],
+            by=staff_user,
+        )
+        LogEntry.objects.all().delete()
+        with set_actor(staff_user):
+            follow_ups_set(
+                visit=visit,
+                rows=[
+                    {"id": second.pk, "text": "Kajian kedua", "status": "open"},
+                    {"id": first.pk, "text": "Kajian pertama", "status": "open"},
+                ],
+                by=staff_user,
+            )
+
+    changes = {e.object_pk: e.changes_dict for e in entries_for(FollowUp, action=LogEntry.Action.UPDATE)}
+    assert changes[str(first.pk)]["position"] == ["1", "2"]
+    assert changes[str(second.pk)]["position"] == ["2", "1"]
+    assert changes[str(first.pk)]["owner_unit"] == ["Bappeda", ""]
+    assert set(changes) == {str(first.pk), str(second.pk)}
+
+
+def test_key_points_saved_together_are_each_recorded(visit, staff_user):
+    with (
+        time_machine.travel(dt.datetime(2025, 4, 25, 6, 0, tzinfo=dt.UTC), tick=False),
+        set_actor(staff_user),
+    ):
+        points = key_points_set(visit=visit, texts=["Pelayanan publik", "Inovasi daerah"], by=staff_user)
+
+    entries = entries_for(KeyPoint, action=LogEntry.Action.CREATE, object_pk__in=[str(p.pk) for p in points])
+    assert [e.object_pk for e in entries] == [str(p.pk) for p in points]
+    assert [e.changes_dict["text"][1] for e in entries] == ["Pelayanan publik", "Inovasi daerah"]
+    assert {e.actor_id for e in entries} == {staff_user.pk}

@@ -169,7 +169,10 @@ class HostMembership(TimestampedModel):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="host_memberships", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="host_memberships",
+        verbose_name=_("user"),
     )
     host = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("host")

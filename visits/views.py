@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from config.audit import audit_changes, visit_audit_entries
+from config.audit import ACTION_LABELS, audit_changes, visit_audit_entries
 from delegations.selectors import delegation_of_contact
 from delegations.services import delegation_page_revoke, delegation_page_token
 from reports.views import report_download
@@ -28,7 +28,7 @@ from .importer import VisitFileError, parse_visit_data
 from .letters import reply_letter_pdf
 from .models import Official, ReplyLetter, Venue, Visit
 from .permissions import ProtocolStaffRequiredMixin, ReaderRequiredMixin
-from .roles import can_decide_disposition, is_delegation_contact
+from .roles import can_decide_disposition, is_delegation_contact, is_protocol
 from .scoping import HostForbidden, scope_to_hosts
 from .selectors import invitation_recipients, visit_detail, visit_list
 from .services import (
@@ -134,6 +134,7 @@ class VisitDetailView(ReaderRequiredMixin, DetailView):
                 "dispositions": visit.dispositions.select_related("decided_by").order_by("created_at"),
                 "reply_letters": visit.reply_letters.order_by("-date", "-pk"),
                 "can_decide": can_decide_disposition(self.request.user),
+                "can_write": is_protocol(self.request.user),
                 "decisions": DispositionDecision.choices,
                 "today": timezone.localdate(),
                 "delegation_link": self.request.build_absolute_uri(
@@ -695,5 +696,6 @@ class VisitAuditView(ReaderRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(visit=self.visit, **kwargs)
         for entry in context["entries"]:
-            entry.rows = audit_changes(entry)
+            entry.rows = audit_changes(entry, zone=self.visit.timezone)
+            entry.action_label = ACTION_LABELS.get(entry.action, entry.get_action_display())
         return context

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env_bool
+from .base import DATABASES, MIDDLEWARE, env_bool
 
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
@@ -22,6 +22,11 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# gunicorn's threads keep their database connection for a minute instead of opening one per request
+# (bench/api_load.py); a connection that went bad is checked and replaced before it is used.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Static files are served by the app through WhiteNoise (right after SecurityMiddleware, so the redirect to
 # HTTPS still comes first), from STATIC_ROOT as collectstatic wrote it: hashed names cached for a year,

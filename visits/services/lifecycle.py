@@ -8,6 +8,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.audit import audited_update
+
 from ..conflicts import ProposedItem, check_booking
 from ..enums import VisitStatus
 from ..models import AgendaItem, Message, Visit
@@ -36,7 +38,7 @@ def visit_changes_record(*, visit: Visit, before: tuple, by=None) -> bool:
     """
     if visit.invitations_sent_at is None or schedule_signature(visit) == before:
         return False
-    Visit.objects.filter(pk=visit.pk).update(sequence=F("sequence") + 1, updated_at=timezone.now())
+    audited_update(Visit.objects.filter(pk=visit.pk), sequence=F("sequence") + 1, updated_at=timezone.now())
     visit.refresh_from_db(fields=["sequence", "updated_at"])
     logger.info("visit %s changed after invitations: SEQUENCE %s, by %s", visit.pk, visit.sequence, by)
     return True
@@ -87,7 +89,7 @@ def visit_reschedule(
         )
         if report.errors:
             raise BookingConflict(report)
-        AgendaItem.objects.filter(visit=visit).update(start=F("start") + delta, end=F("end") + delta)
+        audited_update(AgendaItem.objects.filter(visit=visit), start=F("start") + delta, end=F("end") + delta)
         visit.start += delta
         visit.end += delta
         fields = ["start", "end", "updated_at"]

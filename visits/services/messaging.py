@@ -21,6 +21,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.audit import audit_created, audited_update
+
 from ..enums import MessageKind, MessageStatus, VisitStatus
 from ..mail import message_email, recipient_of
 from ..models import Message, Visit
@@ -94,7 +96,7 @@ def _supersede_queued(visit: Visit, *, kinds, before_sequence: int | None = None
     )
     if before_sequence is not None:
         rows = rows.filter(sequence__lt=before_sequence)
-    return rows.update(status=MessageStatus.CANCELLED, last_error=reason, updated_at=timezone.now())
+    return audited_update(rows, status=MessageStatus.CANCELLED, last_error=reason, updated_at=timezone.now())
 
 
 def visit_invitations_send(*, visit: Visit, by=None) -> InvitationBatch:
@@ -271,8 +273,11 @@ def message_send(*, message_id: int) -> bool:
             )
     except Exception as exc:
         # The claim was rolled back; record the failed attempt so the outbox shows it.
-        Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED).update(
-            attempts=F("attempts") + 1, last_error=str(exc)[:2000], updated_at=timezone.now()
+        audited_update(
+            Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED),
+            attempts=F("attempts") + 1,
+            last_error=str(exc)[:2000],
+            updated_at=timezone.now(),
         )
         raise
     finally:
@@ -282,8 +287,11 @@ def message_send(*, message_id: int) -> bool:
 
 def message_fail(*, message_id: int, error: str) -> None:
     """Mark a message *failed* after its last retry or a permanent refusal, keeping the error for the outbox."""
-    Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED).update(
-        status=MessageStatus.FAILED, last_error=error[:2000], updated_at=timezone.now()
+    audited_update(
+        Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED),
+        status=MessageStatus.FAILED,
+        last_error=error[:2000],
+        updated_at=timezone.now(),
     )
 
 
@@ -374,6 +382,7 @@ def reminders_queue_due(*, now: dt.datetime | None = None) -> int:
                     status=MessageStatus.QUEUED,
                 )
             )
+            audit_created(fresh)
             _queue_on_commit(fresh)
             created += len(rows)
     return created
@@ -384,8 +393,10 @@ def visit_drafts_send(*, visit: Visit, by=None) -> list[Message]:
     queued on commit. Drafts that a newer SEQUENCE made untrue were superseded already. Returns the rows."""
     with transaction.atomic():
         rows = list(Message.objects.select_for_update().filter(visit=visit, status=MessageStatus.DRAFT))
-        Message.objects.filter(pk__in=[m.pk for m in rows]).update(
-            status=MessageStatus.QUEUED, updated_at=timezone.now()
+        audited_update(
+            Message.objects.filter(pk__in=[m.pk for m in rows]),
+            status=MessageStatus.QUEUED,
+            updated_at=timezone.now(),
         )
         for row in rows:
             row.status = MessageStatus.QUEUED

@@ -11,6 +11,8 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from config.audit import audit_created
+
 from ..conflicts import ConflictReport, Finding, ProposedItem, check_booking
 from ..enums import VisitStatus
 from ..models import AgendaItem, Venue, Visit
@@ -101,7 +103,7 @@ def visit_schedule(
             visit.booking_warnings = _accept_warnings(report, overrides)
             visit.save(update_fields=["start", "end", "venue", "status", "booking_warnings", "updated_at"])
             AgendaItem.objects.filter(visit=visit).delete()
-            AgendaItem.objects.bulk_create(
+            booked = AgendaItem.objects.bulk_create(
                 AgendaItem(
                     visit=visit,
                     start=item.start,
@@ -113,6 +115,7 @@ def visit_schedule(
                 )
                 for item in items
             )
+            audit_created(booked)
             status_record(
                 visit=visit,
                 from_status=previous,

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.audit import audited_update
+
 from ..enums import HOLDS_ROOMS, DispositionDecision, VisitStatus
 from ..models import AgendaItem, Disposition, ReplyLetter, StatusChange, Visit
 from ..roles import can_decide_disposition
@@ -31,7 +33,7 @@ DECISION_STATUS = {
 
 def status_record(*, visit: Visit, from_status: str, to_status: str, by=None, note: str = "") -> StatusChange:
     """Write one line of the audit trail and keep the agenda's hold on rooms in step with the status."""
-    AgendaItem.objects.filter(visit=visit).update(holds_room=to_status in HOLDS_ROOMS)
+    audited_update(AgendaItem.objects.filter(visit=visit), holds_room=to_status in HOLDS_ROOMS)
     user = by if getattr(by, "is_authenticated", False) else None
     return StatusChange.objects.create(
         visit=visit, from_status=from_status, to_status=to_status, by=user, note=note
