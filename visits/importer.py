@@ -125,7 +125,9 @@ class VisitFile:
     start: dt.datetime
     end: dt.datetime
     venue: str
-    status: str | None  # None: not in the file (a new visit is scheduled, an existing one keeps its status)
+    # None: not in the file (a new visit is scheduled, an existing one keeps its status). Only the console
+    # import takes it as it is; a user's registration must leave it out or say requested (visit_import).
+    status: str | None
     agenda: list[AgendaItemData]
     points: list[str] = field(default_factory=list)
     follow_ups: list[FollowUpData] = field(default_factory=list)
@@ -526,7 +528,8 @@ class _Reader:
 
         title = self.text(visit, "title", "visit")
         zone = self.timezone(visit, "timezone", "visit", required=False, default=host_region.timezone)
-        # No status in the file: a new visit is scheduled, an existing one keeps its own (see VisitFile).
+        # No status in the file: a new visit is scheduled, an existing one keeps its own (see VisitFile); a
+        # user's registration refuses any but requested (visits.services.visit_import).
         status = self.choice(visit, "status", "visit", VisitStatus, default="") or None
         main_venue = self.text(visit, "venue", "visit", required=False)
         first_day = self.date(visit, "date", "visit")

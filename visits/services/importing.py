@@ -15,6 +15,7 @@ from ..enums import HOLDS_ROOMS, VisitStatus
 from ..importer import VisitFile, VisitFileError
 from ..models import AgendaItem, Institution, Official, Region, Venue, Visit, VisitOfficial
 from ..scoping import HostForbidden, check_host_writable, host_ids
+from .base import ServiceError
 from .lifecycle import schedule_signature, visit_changes_record
 from .workflow import status_record
 
@@ -30,6 +31,26 @@ class ImportResult:
     changed: bool
     sequence_bumped: bool
     warnings: list[str] = field(default_factory=list)
+
+
+class AlreadyDecided(ServiceError):
+    """A user registers a request letter whose visit is no longer a request waiting for the leadership's
+    decision (it was decided, booked, held or cancelled). ``visit`` is that visit; ``str()`` is the
+    message for the user."""
+
+    def __init__(self, visit: Visit):
+        self.visit = visit
+        super().__init__(
+            _(
+                "Request letter %(number)s is already registered as visit %(id)s, which is “%(status)s” "
+                "and no longer waits for the leadership's decision; change it on the visit's page."
+            )
+            % {
+                "number": visit.delegation.request_letter_number,
+                "id": visit.pk,
+                "status": visit.get_status_display(),
+            }
+        )
 
 
 def _save(obj, path: str, *, exclude: tuple[str, ...] = ()) -> None:
@@ -79,14 +100,43 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
     When the invitations were already sent and the schedule changed, ``Visit.sequence`` grows by one
     (RFC 5545 §3.8.7.4), so the next invitation supersedes the old one in calendars.
 
-    Raises ``VisitFileError`` (path and message per problem) when a value breaks a model rule, and
-    ``scoping.HostForbidden`` when ``by`` (a user; None for the command line) does not work for the file's
-    host, or the delegation's request letter is already registered with a host they do not work for
-    (its rows are shared by that host's visit).
+    ``by`` says who imports, and with it which rule applies:
+
+    - ``None``: an administrator at the console (``manage.py import_visit``, ``demo_setup``), migrating
+      existing records. The file's ``visit.status`` is taken as it is (none: a new visit is scheduled, an
+      existing one keeps its status), and a visit in any state is updated.
+    - a user: the registration of an incoming request letter (*surat permohonan*) through the API or the
+      page. Only the leadership decides on a request (*disposisi*, ``workflow.visit_dispose``), so the
+      visit is, and stays, ``requested``: a file whose ``visit.status`` is anything else is refused
+      (``VisitFileError`` on ``visit.status``), and a letter whose visit has already left ``requested``
+      (decided, booked, held or cancelled) is refused with ``AlreadyDecided``; that visit is changed on its
+      own page. A still-requested visit is updated from the file.
+
+    Raises ``VisitFileError`` (path and message per problem) when a value breaks a model rule or a user's
+    file names a status other than ``requested``; ``scoping.HostForbidden`` when ``by`` does not work for
+    the file's host, or the delegation's request letter is already registered with a host they do not work
+    for (its rows are shared by that host's visit); ``AlreadyDecided`` as said above. Checked in that
+    order; nothing is saved when any is raised.
     """
     _check_importer(data, by)
+    registering = by is not None
+    if registering and data.status not in (None, VisitStatus.REQUESTED):
+        raise VisitFileError(
+            [
+                (
+                    "visit.status",
+                    _(
+                        "is “%(status)s”, but a registered request always starts as “requested”: only the "
+                        "leadership decides on it; leave the field out or write “requested”"
+                    )
+                    % {"status": data.status},
+                )
+            ]
+        )
     try:
         with transaction.atomic():
+            if registering:
+                _check_still_requested(data)
             changed = False
             warnings = list(data.warnings)
             host, c = _host(data, warnings)
@@ -162,8 +212,12 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
             created = visit is None
             before = None if created else schedule_signature(visit)
             previous_status = "" if created else visit.status
-            # A file without a status leaves an existing visit's status alone (it may be completed by now).
-            status = data.status or (VisitStatus.SCHEDULED if created else previous_status)
+            if registering:
+                # A user's registration: the request waits for the leadership (see the docstring).
+                status = VisitStatus.REQUESTED
+            else:
+                # A file without a status leaves an existing visit's status alone (it may be completed by now).
+                status = data.status or (VisitStatus.SCHEDULED if created else previous_status)
             visit, c = _upsert(
                 Visit,
                 {"host": host, "delegation": delegation},
@@ -258,6 +312,26 @@ def _check_importer(data: VisitFile, by) -> None:
             )
             % {"number": data.letter_number}
         )
+
+
+def _check_still_requested(data: VisitFile) -> None:
+    """Refuse a user's registration of a letter whose visit has left ``requested`` (see ``visit_import``).
+
+    Runs inside ``visit_import``'s transaction and locks that visit's row, so a disposition made at the
+    same moment either comes first (and this refuses) or waits for the registration to finish."""
+    # Locked whatever its status (then checked here), so that a decision committed meanwhile is seen.
+    existing = (
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("delegation")
+        .filter(
+            host__name=_known_name(data.host_name),
+            delegation__institution__name=_known_name(data.guest_name),
+            delegation__request_letter_number=data.letter_number,
+        )
+        .first()
+    )
+    if existing is not None and existing.status != VisitStatus.REQUESTED:
+        raise AlreadyDecided(existing)
 
 
 def _region(region, path: str, warnings: list[str]) -> tuple[Region, bool]:

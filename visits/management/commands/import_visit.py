@@ -10,7 +10,10 @@ from visits.services import visit_import
 
 
 class Command(BaseCommand):
-    help = "Import a visit file (YAML or JSON, format in docs/visit-format.md). Saves nothing on error."
+    help = (
+        "Import a visit file (YAML or JSON, format in docs/visit-format.md) as an administrator: its status "
+        "is taken as it is, and an existing visit is updated whatever its state. Saves nothing on error."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="path of the .yaml, .yml or .json visit file")
@@ -21,7 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with translation.override(options["language"]):
             try:
-                result = visit_import(data=load_visit_file(options["file"]))
+                # by=None: an administrator at the console migrating records, so the file's status is
+                # taken as it is and a decided visit is updated too (a user's registration may not).
+                result = visit_import(data=load_visit_file(options["file"]), by=None)
             except VisitFileError as exc:
                 lines = [_("%(file)s cannot be imported; nothing was saved:") % {"file": options["file"]}]
                 lines += [f"  {path}: {message}" for path, message in exc.problems]
