@@ -3,9 +3,11 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from visits.resource_serializers import StrictFieldsMixin
+from config.text import validate_phone
+from visits.resource_serializers import PlainTextFieldsMixin, StrictFieldsMixin
 
 from .models import Delegation, Member
+from .services import EMAIL_MAX
 
 
 class DelegationMemberSerializer(serializers.ModelSerializer):
@@ -15,7 +17,7 @@ class DelegationMemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MemberAddSerializer(StrictFieldsMixin, serializers.Serializer):
+class MemberAddSerializer(StrictFieldsMixin, PlainTextFieldsMixin, serializers.Serializer):
     """A member to add at the end of the list; ``size`` (people, leader included) if it changes too.
 
     Without ``size`` the delegation keeps its size, raised to the number of people named if it was smaller.
@@ -23,11 +25,11 @@ class MemberAddSerializer(StrictFieldsMixin, serializers.Serializer):
 
     name = serializers.CharField(max_length=200)
     position = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="", max_length=EMAIL_MAX)
     size = serializers.IntegerField(required=False, min_value=1, max_value=1000)
 
 
-class DelegationResourceSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class DelegationResourceSerializer(StrictFieldsMixin, PlainTextFieldsMixin, serializers.ModelSerializer):
     """A delegation with its members. Writable: leader, contact person, language and size; the member list
     changes through ``members/`` and the institution and request letter never do."""
 
@@ -69,6 +71,7 @@ class DelegationResourceSerializer(StrictFieldsMixin, serializers.ModelSerialize
         ]
         # The institution and request letter are read only here, so their unique pair cannot change.
         validators = []
+        extra_kwargs = {"contact_phone": {"validators": [validate_phone]}}
 
     def validate_leader_name(self, value):
         if not value.strip():

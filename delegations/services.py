@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.text import control_character_problem
 from visits.enums import VisitStatus
 from visits.services import ServiceError, visit_invitations_send
 
@@ -18,6 +19,26 @@ from .models import Delegation, Member
 logger = logging.getLogger(__name__)
 
 PAGE_SALT = "sambang.delegation-page"
+# The columns' lengths (``models.Member``, ``Delegation.attendance_confirmed_by``): typed text over them is
+# refused with a message, never cut short nor left to the database (PostgreSQL would answer 500).
+NAME_MAX = Member._meta.get_field("name").max_length
+POSITION_MAX = Member._meta.get_field("position").max_length
+EMAIL_MAX = Member._meta.get_field("email").max_length  # 254, RFC 5321's path limit less the brackets
+
+
+def email_problem(email: str) -> str | None:
+    """Why ``email`` (stripped) is not an address to send an invitation to, or None when it is one.
+
+    Checks the length (at most ``EMAIL_MAX`` characters) and then Django's ``EmailValidator``; returns a
+    translated sentence naming the address.
+    """
+    if len(email) > EMAIL_MAX:
+        return _("the e-mail address is too long (at most %(limit)s characters).") % {"limit": EMAIL_MAX}
+    try:
+        validate_email(email)
+    except ValidationError:
+        return _("“%(email)s” is not a valid e-mail address.") % {"email": email}
+    return None
 
 
 def delegation_page_token(*, delegation: Delegation) -> str:
@@ -43,13 +64,18 @@ def delegation_page_revoke(*, delegation: Delegation, by=None) -> str:
 def delegation_attendance_confirm(*, delegation: Delegation, name: str) -> Delegation:
     """Record that the delegation's contact (``name``, as typed) confirmed attendance, now.
 
-    Raises ``ServiceError`` when the name is empty.
+    Raises ``ServiceError`` when the name is empty, longer than ``NAME_MAX`` characters, or holds a line
+    break or another control character (``config.text``); nothing is saved then.
     """
     name = name.strip()
     if not name:
         raise ServiceError(_("Write your name to confirm."))
+    if control_character_problem(name):
+        raise ServiceError(_("Write your name on one line, without line breaks or control characters."))
+    if len(name) > NAME_MAX:
+        raise ServiceError(_("Your name is too long: at most %(limit)s characters.") % {"limit": NAME_MAX})
     delegation.attendance_confirmed_at = timezone.now()
-    delegation.attendance_confirmed_by = name[:200]
+    delegation.attendance_confirmed_by = name
     delegation.save(update_fields=["attendance_confirmed_at", "attendance_confirmed_by", "updated_at"])
     return delegation
 
@@ -63,33 +89,47 @@ def delegation_members_replace(*, delegation: Delegation, members: list[dict], s
     people a CANCEL. All of it in one transaction.
 
     Returns the invitation batches. Raises ``ServiceError`` listing every problem (empty or repeated
-    names, bad e-mail addresses, a size smaller than the people named); nothing is saved then.
+    names, a name, position or e-mail address with a line break or another control character or longer
+    than its column (``NAME_MAX``, ``POSITION_MAX``, ``EMAIL_MAX``), an e-mail address Django's
+    ``EmailValidator`` refuses, a size smaller than the people named); nothing is saved then.
     """
     problems = []
     cleaned = []
     seen = set()
     for index, row in enumerate(members, start=1):
-        name = (row.get("name") or "").strip()
-        email = (row.get("email") or "").strip()
-        position = (row.get("position") or "").strip()
+        name = str(row.get("name") or "").strip()
+        email = str(row.get("email") or "").strip()
+        position = str(row.get("position") or "").strip()
         if not name:
             if email or position:
                 problems.append(_("Row %(row)s: the name is missing.") % {"row": index})
             continue
+        if any(control_character_problem(value) for value in (name, position, email)):
+            # The typed text is not echoed: it holds characters a page or an e-mail header must not show.
+            problems.append(
+                _(
+                    "Row %(row)s: write the name, position and e-mail on one line, without line breaks or "
+                    "control characters."
+                )
+                % {"row": index}
+            )
+            continue
         if name.casefold() in seen:
             problems.append(_("Row %(row)s: “%(name)s” is listed twice.") % {"row": index, "name": name})
         seen.add(name.casefold())
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                problems.append(
-                    _("Row %(row)s: “%(email)s” is not a valid e-mail address.")
-                    % {"row": index, "email": email}
+        if len(name) > NAME_MAX or len(position) > POSITION_MAX:
+            problems.append(
+                _(
+                    "Row %(row)s: the name (at most %(name_max)s characters) or position (at most "
+                    "%(position_max)s) is too long."
                 )
-        if len(name) > 200 or len(position) > 300:
-            problems.append(_("Row %(row)s: the name or position is too long.") % {"row": index})
-        cleaned.append({"name": name[:200], "position": position[:300], "email": email})
+                % {"row": index, "name_max": NAME_MAX, "position_max": POSITION_MAX}
+            )
+        if email:
+            problem = email_problem(email)
+            if problem:
+                problems.append(_("Row %(row)s: %(problem)s") % {"row": index, "problem": problem})
+        cleaned.append({"name": name, "position": position, "email": email})
     if size < 1 + len(cleaned):
         problems.append(
             _("The delegation counts %(size)s people, but the leader and members name %(named)s.")

@@ -59,7 +59,10 @@ class DelegationPageView(View):
         delegation = _delegation_or_404(request, token)
         return render(request, self.template_name, self.context(delegation, token))
 
-    def context(self, delegation, token: str) -> dict:
+    def context(self, delegation, token: str, typed: dict | None = None) -> dict:
+        """The page's context; ``typed`` (after a refused POST) holds what was typed, shown again instead
+        of what is saved: ``confirm_name``, or ``size`` and ``member_rows`` (dicts of name, position,
+        e-mail)."""
         zone = delegation.institution.region.timezone
         language = get_language()
         visits = []
@@ -82,7 +85,10 @@ class DelegationPageView(View):
                     "map_link": map_link(visit),
                 }
             )
-        members = list(delegation.members.all())
+        typed = typed or {}
+        members = typed.get("member_rows")
+        if members is None:
+            members = list(delegation.members.all())
         return {
             "delegation": delegation,
             "token": token,
@@ -90,25 +96,36 @@ class DelegationPageView(View):
             "visits": visits,
             "host": visits[0]["visit"].host if visits else None,
             "member_rows": members + [None] * EXTRA_MEMBER_ROWS,
+            "confirm_name": typed.get("confirm_name", delegation.contact_name),
+            "size": typed.get("size", delegation.size),
         }
 
     def post(self, request, token: str):
         delegation = _delegation_or_404(request, token)
         action = request.POST.get("action")
+        typed: dict = {}
         try:
             if action == "confirm":
-                delegation_attendance_confirm(delegation=delegation, name=request.POST.get("name", ""))
+                typed["confirm_name"] = request.POST.get("name", "")
+                delegation_attendance_confirm(delegation=delegation, name=typed["confirm_name"])
                 messages.success(request, _("Thank you: your attendance is confirmed."))
             elif action == "members":
                 names = request.POST.getlist("name")[:MAX_MEMBER_ROWS]
                 positions = request.POST.getlist("position")[:MAX_MEMBER_ROWS]
                 emails = request.POST.getlist("email")[:MAX_MEMBER_ROWS]
+                if not len(names) == len(positions) == len(emails):
+                    # The form always sends the three inputs of each row: a row cut short is not ours.
+                    raise ServiceError(
+                        _("The member list arrived incomplete; reload the page and try again.")
+                    )
                 rows = [
                     {"name": n, "position": p, "email": e}
-                    for n, p, e in zip(names, positions, emails, strict=False)
+                    for n, p, e in zip(names, positions, emails, strict=True)
                 ]
+                typed["member_rows"] = [row for row in rows if any(value.strip() for value in row.values())]
+                typed["size"] = request.POST.get("size", "")
                 try:
-                    size = int(request.POST.get("size", ""))
+                    size = int(typed["size"])
                 except ValueError:
                     raise ServiceError(_("Give the number of people as a whole number.")) from None
                 delegation_members_replace(delegation=delegation, members=rows, size=size)
@@ -117,7 +134,7 @@ class DelegationPageView(View):
                 raise ServiceError(_("Unknown action."))
         except ServiceError as exc:
             messages.error(request, str(exc))
-            context = self.context(delegation, token)
+            context = self.context(delegation, token, typed)
             return render(request, self.template_name, context, status=400)
         return redirect("delegation-page", token=token)
 

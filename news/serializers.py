@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from visits.models import Visit
+from visits.resource_serializers import StrictFieldsMixin
 from visits.scoping import scope_to_hosts
 
 from .models import (
@@ -110,7 +111,7 @@ class ScopedVisitField(serializers.PrimaryKeyRelatedField):
         return scope_to_hosts(Visit.objects.all(), request.user if request else None)
 
 
-class NewsDraftCreateSerializer(serializers.Serializer):
+class NewsDraftCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     """Start a visit's draft in a language; the text is written from the visit's report."""
 
     visit = ScopedVisitField()
@@ -142,7 +143,9 @@ class NewsDraftUpdateSerializer(serializers.Serializer):
         return attrs
 
 
-class NewsDraftTransitionSerializer(serializers.Serializer):
+class NewsDraftTransitionSerializer(StrictFieldsMixin, serializers.Serializer):
+    """A move of the draft to another status; an unknown field is a 400 like everywhere in the API."""
+
     to = serializers.ChoiceField(choices=NewsStatus.choices, help_text="The status to move to.")
     comment = serializers.CharField(
         required=False,

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -20,10 +21,21 @@ DATE_FORMAT = "DD/MM/YYYY"  # as Indonesian offices write dates
 BOLD = Font(bold=True)
 
 
+def _cell_value(value):
+    """``value`` as a cell takes it: a lazy translation as text in the language active now; text without
+    the control characters XML 1.0 cannot hold (openpyxl raises ``IllegalCharacterError`` on them). Forms
+    and the API refuse them today, but a row saved before, or straight into the database, must not break
+    the leadership's workbook: they are removed, as no one typed them on purpose."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
 def _append(sheet: Worksheet, values: list, *, bold: bool = False) -> None:
     """Append one row; text stays text (openpyxl would read "=…" as a formula), dates get ``DATE_FORMAT``."""
-    # Labels are lazy translations: written as text in the language active now.
-    sheet.append([str(value) if isinstance(value, Promise) else value for value in values])
+    sheet.append([_cell_value(value) for value in values])
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"

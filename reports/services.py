@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.audit import audit_created, audit_updated
+from config.text import MULTILINE_CONTROLS, ONE_LINE_CONTROLS, normalize_line_breaks
 from delegations.models import Member
 from visits.enums import HOLDS_ROOMS, VisitStatus
 from visits.models import AgendaItem, Visit
@@ -84,9 +85,20 @@ def _locked_visit(visit: Visit) -> Visit:
     return Visit.objects.select_for_update().get(pk=visit.pk)
 
 
-def _clean(value, *, limit: int, label: str, problems: list[str], required: bool = False) -> str:
-    """``value`` as stripped text; a problem is added when it is missing (if ``required``) or too long."""
+def _clean(
+    value, *, limit: int, label: str, problems: list[str], required: bool = False, multiline: bool = False
+) -> str:
+    """``value`` as stripped text; a problem is added when it is missing (if ``required``), too long, or
+    holds control characters (``config.text``): a one-line field (name, position, unit, caption…) refuses
+    every one of them, line breaks and tab included; a ``multiline`` one (notes, follow-ups, quoted words)
+    keeps tab and line breaks (CRLF becomes LF) and refuses the rest."""
     text = str(value or "").strip()
+    if multiline:
+        text = normalize_line_breaks(text)
+    if MULTILINE_CONTROLS.search(text):
+        problems.append(_("Remove the control characters from %(field)s.") % {"field": label})
+    elif not multiline and ONE_LINE_CONTROLS.search(text):
+        problems.append(_("Write %(field)s on one line, without line breaks or tabs.") % {"field": label})
     if required and not text:
         problems.append(_("Fill in %(field)s.") % {"field": label})
     if len(text) > limit:
@@ -286,6 +298,7 @@ def agenda_notes_set(*, visit: Visit, notes: Mapping[int, str], by=None) -> list
                 limit=TEXT_MAX,
                 label=_("the note on “%(item)s”") % {"item": items[pk].title},
                 problems=problems,
+                multiline=True,
             )
             for pk, text in notes.items()
             if pk in items
@@ -310,7 +323,13 @@ def key_points_set(*, visit: Visit, texts: Sequence[str], by=None) -> list[KeyPo
     recording_check(visit=visit)
     problems: list[str] = []
     cleaned = [
-        _clean(text, limit=TEXT_MAX, label=_("key point %(row)s") % {"row": index}, problems=problems)
+        _clean(
+            text,
+            limit=TEXT_MAX,
+            label=_("key point %(row)s") % {"row": index},
+            problems=problems,
+            multiline=True,
+        )
         for index, text in enumerate(texts, start=1)
     ]
     cleaned = [text for text in cleaned if text]
@@ -340,7 +359,9 @@ def _quote_fields(speaker_name, speaker_position, words, problems: list[str]) ->
             speaker_position, limit=POSITION_MAX, label=_("the speaker's position"), problems=problems
         ),
         # Quotation marks typed around the words would be doubled by the report and the news draft.
-        "words": _clean(words, limit=TEXT_MAX, label=_("the words"), problems=problems, required=True)
+        "words": _clean(
+            words, limit=TEXT_MAX, label=_("the words"), problems=problems, required=True, multiline=True
+        )
         .strip('"“”')
         .strip(),
     }
@@ -444,7 +465,9 @@ def _follow_up_fields(text, owner_unit, due_date, status, problems: list[str]) -
     if due_date is not None and not isinstance(due_date, dt.date):
         problems.append(_("The due date is not a date."))
     return {
-        "text": _clean(text, limit=TEXT_MAX, label=_("the follow-up"), problems=problems, required=True),
+        "text": _clean(
+            text, limit=TEXT_MAX, label=_("the follow-up"), problems=problems, required=True, multiline=True
+        ),
         "owner_unit": _clean(owner_unit, limit=UNIT_MAX, label=_("the owning unit"), problems=problems),
         "due_date": due_date,
         "status": status,

@@ -2,6 +2,7 @@
 
 import zoneinfo
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.text import validate_multiline, validate_one_line
 from reports.models import FollowUp, KeyPoint, Outcome
 
 from .models import (
@@ -35,6 +37,24 @@ def _administrators_only(request) -> bool:
 
 
 admin.site.has_permission = _administrators_only
+
+
+class PlainTextForm(forms.ModelForm):
+    """An admin form whose text fields refuse control characters (``config.text``), as the API's
+    ``PlainTextFieldsMixin`` does: one line, except the fields named in ``multiline_fields``."""
+
+    multiline_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField):
+                multiline = name in self.multiline_fields
+                field.validators.append(validate_multiline if multiline else validate_one_line)
+
+
+class VenueForm(PlainTextForm):
+    multiline_fields = ("address", "description")
 
 
 class HostMembershipInline(admin.TabularInline):
@@ -73,12 +93,14 @@ class RegionAdmin(admin.ModelAdmin):
 
 class OfficialInline(admin.TabularInline):
     model = Official
+    form = PlainTextForm
     extra = 0
     fields = ["name", "position", "unit", "email", "precedence"]
 
 
 class VenueInline(admin.TabularInline):
     model = Venue
+    form = VenueForm
     extra = 0
     fields = ["name", "kind", "address", "capacity"]
 
@@ -95,6 +117,7 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 @admin.register(Official)
 class OfficialAdmin(admin.ModelAdmin):
+    form = PlainTextForm
     list_display = ["name", "position", "institution", "email", "precedence"]
     list_filter = ["institution"]
     search_fields = ["name", "position", "email"]
@@ -103,6 +126,7 @@ class OfficialAdmin(admin.ModelAdmin):
 
 @admin.register(Venue)
 class VenueAdmin(admin.ModelAdmin):
+    form = VenueForm
     list_display = ["name", "kind", "capacity", "institution"]
     list_filter = ["kind", "institution"]
     search_fields = ["name", "address"]

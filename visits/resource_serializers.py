@@ -12,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.text import validate_multiline, validate_one_line
 from delegations.models import Delegation
 
 from .enums import AgendaKind, FeedKind
@@ -53,6 +54,33 @@ class StrictFieldsMixin:
         if unknown:
             raise serializers.ValidationError(unknown)
         return value
+
+
+class PlainTextFieldsMixin:
+    """Refuse control characters in every writable text field (``config.text``): ``400 {"<field>":
+    ["It must be one line, without line breaks."]}``. Fields named in ``multiline_fields`` (a description,
+    an address) keep tab and line breaks; every other text field (names, positions, e-mail addresses,
+    phones) must be one line. Checked before anything is saved, beside the other field errors.
+    """
+
+    multiline_fields: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            if isinstance(field, serializers.CharField) and not field.read_only:
+                multiline = name in self.multiline_fields
+                field.validators.append(_drf_multiline if multiline else _drf_one_line)
+        return fields
+
+
+# DRF's CharField already refuses NUL ("Null characters are not allowed."): not said twice.
+def _drf_one_line(value) -> None:
+    validate_one_line(str(value).replace("\x00", ""))
+
+
+def _drf_multiline(value) -> None:
+    validate_multiline(str(value).replace("\x00", ""))
 
 
 def has_offset(raw) -> bool:
@@ -119,7 +147,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OfficialSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class OfficialSerializer(StrictFieldsMixin, PlainTextFieldsMixin, serializers.ModelSerializer):
     institution = HostScopedPrimaryKeyRelatedField(
         queryset=Institution.objects.all(), host_field="pk", help_text="the host the official works for"
     )
@@ -134,7 +162,8 @@ class OfficialSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         return value
 
 
-class VenueSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class VenueSerializer(StrictFieldsMixin, PlainTextFieldsMixin, serializers.ModelSerializer):
+    multiline_fields = ("address", "description")
     institution = HostScopedPrimaryKeyRelatedField(
         queryset=Institution.objects.all(), host_field="pk", help_text="the host the room or site belongs to"
     )

@@ -10,9 +10,10 @@ role, and recorded in the audit trail (``StatusChange``: who, when, from, to, no
 
 import datetime as dt
 import logging
+import zoneinfo
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from config.audit import audited_update
@@ -103,6 +104,29 @@ def visit_report_approve(*, visit: Visit, by=None, note: str = "") -> Visit:
     return _transition(visit, (VisitStatus.COMPLETED,), VisitStatus.REPORTED, by=by, note=note)
 
 
+# A reply letter is dated when it is signed; it may be prepared some time ahead of a planned signing, but
+# a date more than a year away is a typing slip (9999-12-31), not a plan.
+REPLY_LETTER_AHEAD = dt.timedelta(days=366)
+
+
+def reply_letter_date_problem(*, visit: Visit, date: dt.date) -> str | None:
+    """Why ``date`` cannot be the date of ``visit``'s reply letter, or None when it can.
+
+    The rule: a reply cannot be older than the request letter it answers (``Delegation.
+    request_letter_date``), nor dated more than ``REPLY_LETTER_AHEAD`` (a year) after today in the host's
+    time zone. Returns a translated sentence.
+    """
+    requested = visit.delegation.request_letter_date
+    latest = timezone.localdate(timezone=zoneinfo.ZoneInfo(visit.timezone)) + REPLY_LETTER_AHEAD
+    if requested and date < requested:
+        return _("The reply letter cannot be dated before the request letter it answers (%(date)s).") % {
+            "date": formats.date_format(requested, "SHORT_DATE_FORMAT")
+        }
+    if date > latest:
+        return _("The reply letter's date is more than a year ahead; check the year.")
+    return None
+
+
 def reply_letter_issue(
     *, visit: Visit, number: str, date: dt.date, signed_by_name: str, signed_by_position: str, by=None
 ) -> ReplyLetter:
@@ -110,8 +134,12 @@ def reply_letter_issue(
 
     Accepting once the leadership accepted (or the visit is scheduled); declining once it declined, with
     the disposition's note as the reason. The number must be new for the host. Raises ``ServiceError``
-    for a visit still waiting for its disposition, an empty or repeated number, or a missing signatory.
+    for a visit still waiting for its disposition, an empty or repeated number, a missing signatory, or a
+    date outside ``reply_letter_date_problem``'s window.
     """
+    problem = reply_letter_date_problem(visit=visit, date=date)
+    if problem:
+        raise ServiceError(problem)
     number, signed_by_name, signed_by_position = (
         number.strip(),
         signed_by_name.strip(),
