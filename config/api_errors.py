@@ -13,6 +13,7 @@ A few answers add their own details beside ``detail``: the visit file's ``proble
 size limit answers 413 with ``detail`` (config.urls.bad_request).
 """
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, renderers
 
@@ -52,11 +53,19 @@ def exception_handler(exc, context):
     """DRF's exception handler, with validation errors written as ``{"detail", "errors"}`` (``error_body``).
 
     Other errors (401, 403, 404, 405, 409, 415, 429 …) keep DRF's ``{"detail": "…"}`` and its headers
-    (``WWW-Authenticate``, ``Retry-After``). Returns ``None`` for exceptions DRF does not handle, which
-    then become Django's 500.
+    (``WWW-Authenticate``, ``Retry-After``); a 404 says only "Not found." (never the model's name), and an
+    ``OverflowError`` (an id or date out of range) answers 400. Returns ``None`` for exceptions DRF does
+    not handle, which then become Django's 500.
     """
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    if isinstance(exc, Http404):
+        # Django's message names the model ("No Visit matches the given query.") and is not translated.
+        exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, OverflowError):
+        # An id or date beyond what the database or Python's datetime holds ("?visit=9999…9", a move to
+        # 31 December 9999): nothing was written (the transaction rolled back); the input is at fault.
+        exc = OutOfRange()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -68,6 +77,16 @@ def exception_handler(exc, context):
         # A file endpoint (.pdf, .ics) that fails answers in JSON, not in a body labelled as the file.
         request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
     return response
+
+
+class OutOfRange(exceptions.APIException):
+    """400: a number or a date in the request is larger than what can be stored or computed."""
+
+    status_code = 400
+    default_code = "out_of_range"
+
+    def __init__(self):
+        super().__init__(_("A number or a date in the request is out of range."))
 
 
 class JSONRenderer(renderers.JSONRenderer):

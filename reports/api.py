@@ -11,9 +11,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from config.api_parsers import JSONParser
+from visits.resource_serializers import StrictFieldsMixin
 from visits.scoping import scope_to_hosts
 from visits.services.base import ServiceError
 
@@ -213,7 +215,7 @@ class PhotoViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, OutcomeRow
     delete_service = staticmethod(services.photo_delete)
     delete_argument = "photo"
     ordering_fields = ["id", "order"]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]  # JSON nested too deeply: 400
 
     def create(self, request, *args, **kwargs):
         data = PhotoUploadSerializer(data=request.data, context=self.get_serializer_context())
@@ -292,6 +294,11 @@ class ReportRenderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class EmptyBodySerializer(StrictFieldsMixin, serializers.Serializer):
+    """The body of an action that takes no fields: any field sent is a ``400 {"<field>": ["Unknown
+    field."]}``, as everywhere in the API, rather than silently ignored."""
+
+
 class ReportRenderViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """``GET /api/v1/report-renders/{id}/``: a report render's status and progress (the ``status_url`` of a
     ``202`` from ``/visits/{id}/report.pdf``); ``POST …/retry/`` starts a failed render again."""
@@ -309,6 +316,7 @@ class ReportRenderViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         render = self.get_object()
+        EmptyBodySerializer(data=request.data).is_valid(raise_exception=True)
         return report_pdf_api_response(request, render.visit, language=render.language, retry=True)
 
 

@@ -84,7 +84,7 @@ def test_file_endpoint_error_is_json(visit, english):
 
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": "No Visit matches the given query."}
+    assert response.json() == {"detail": "Not found."}
 
 
 def test_invalid_field_answers_detail_and_errors(visit, english):

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import ListAPIView
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -45,8 +45,10 @@ from .serializers import (
 )
 from .services import ServiceError, visit_cancel, visit_import, visit_invitations_send, visit_reschedule
 from .services.base import BookingConflict
+from .services.importing import AlreadyDecided
 from .services.scheduling import visit_schedule
 from .services.workflow import (
+    reply_letter_date_problem,
     reply_letter_issue,
     visit_complete,
     visit_dispose,
@@ -205,24 +207,32 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Register a visit request from a visit file (JSON of docs/visit-format.md); status requested",
         request=OpenApiTypes.OBJECT,
         responses={
+            200: VisitDetailSerializer,
             201: VisitDetailSerializer,
-            400: OpenApiResponse(description="Every problem with its path."),
+            400: OpenApiResponse(
+                description="Every problem with its path; a `visit.status` other than `requested` is one."
+            ),
+            409: OpenApiResponse(
+                description="The request letter's visit is no longer `requested` (decided, booked or "
+                "cancelled): `{detail, visit}`; change it on the visit's page. Nothing is saved."
+            ),
         },
     )
     @action(detail=False, methods=["post"])
     def register(self, request):
+        # The service keeps a user's registration `requested` (visit_import's `by`); 200 for an update
+        # of a request still waiting for the decision, 201 for a new one.
         raw = request.data if isinstance(request.data, dict) else None
         if raw is None:
             return Response(
                 {"detail": _("Send the visit file as a JSON object.")}, status=status.HTTP_400_BAD_REQUEST
             )
-        visit_part = raw.get("visit")
-        if isinstance(visit_part, dict) and "status" not in visit_part:
-            raw = {**raw, "visit": {**visit_part, "status": VisitStatus.REQUESTED}}
         try:
             result = visit_import(data=parse_visit_data(raw), by=request.user)
         except HostForbidden as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        except AlreadyDecided as exc:
+            return Response({"detail": str(exc), "visit": exc.visit.pk}, status=status.HTTP_409_CONFLICT)
         except VisitFileError as exc:
             return Response(
                 {
@@ -305,6 +315,10 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
         serializer = ReplyLetterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        # A date out of the letter's window is bad input (400 on the field), not a conflict of state (409).
+        problem = reply_letter_date_problem(visit=visit, date=data["date"])
+        if problem:
+            raise serializers.ValidationError({"date": [problem]})
         try:
             letter = reply_letter_issue(visit=visit, by=request.user, **data)
         except ServiceError as exc:
@@ -420,6 +434,8 @@ class ConflictCheckView(APIView):
             Visit.objects.filter(pk=data["exclude_visit"], host=host).exists()
         ):
             problems["exclude_visit"] = [_("No visit of this host has this id.")]
+        if data.get("venue") and not Venue.objects.filter(pk=data["venue"], institution=host).exists():
+            problems["venue"] = [_("That room or site is not one of the host's.")]
         if problems:
             return Response(problems, status=status.HTTP_400_BAD_REQUEST)
         items = _items(data)
@@ -460,6 +476,11 @@ class FreeSlotsView(APIView):
         if wanted - set(host.officials.filter(pk__in=wanted).values_list("pk", flat=True)):
             return Response(
                 {"officials": [_("Every official must be one of the host's.")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        if data.get("venue") and not Venue.objects.filter(pk=data["venue"], institution=host).exists():
+            return Response(
+                {"venue": [_("That room or site is not one of the host's.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         slots = free_slots(

@@ -3,7 +3,6 @@
 import datetime as dt
 from urllib.parse import urlencode
 
-import yaml
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -24,7 +23,7 @@ from .calendar import VIEWS, calendar_days, step
 from .conflicts import ProposedItem, check_booking
 from .enums import AgendaKind, DispositionDecision, MessageStatus, VenueKind, VisitStatus
 from .ical import calendar_bytes, invitation_calendar
-from .importer import VisitFileError, parse_visit_data
+from .importer import VisitFileError, decode_visit_text, parse_visit_data
 from .letters import reply_letter_pdf
 from .models import Official, ReplyLetter, Venue, Visit
 from .permissions import ProtocolStaffRequiredMixin, ReaderRequiredMixin
@@ -40,6 +39,7 @@ from .services import (
     visit_reschedule,
 )
 from .services.base import BookingConflict
+from .services.importing import AlreadyDecided
 from .services.scheduling import visit_schedule
 from .services.workflow import (
     reply_letter_issue,
@@ -379,6 +379,9 @@ class CalendarView(ReaderRequiredMixin, View):
             anchor = dt.date.fromisoformat(request.GET.get("date", ""))
         except ValueError:
             anchor = timezone.localdate()
+        if not CALENDAR_FIRST <= anchor <= CALENDAR_LAST:
+            # A month or week view around 1 January 1 or 31 December 9999 runs off Python's dates.
+            anchor = timezone.localdate()
         venue_id = _int_or_none(request.GET.get("venue"))
         official_id = _int_or_none(request.GET.get("official"))
         days = calendar_days(
@@ -412,8 +415,18 @@ class CalendarView(ReaderRequiredMixin, View):
         return render(request, "visits/calendar.html", context)
 
 
+# Dates the calendar shows (the bounds of the API's date filters); another ?date= shows today.
+CALENDAR_FIRST, CALENDAR_LAST = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
+# The largest primary key a database column holds (a signed 64-bit integer); a larger id matches nothing.
+MAX_ID = 2**63 - 1
+
+
 def _int_or_none(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    """A positive id from a query parameter, or None for anything else (text, "１", an id too large)."""
+    if not (value and str(value).isascii() and str(value).isdigit()):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
 
 
 class VisitBookView(ProtocolStaffRequiredMixin, View):
@@ -645,7 +658,8 @@ def _window(values: dict, visit: Visit) -> tuple[dt.datetime, dt.datetime]:
 
 class VisitRegisterView(ProtocolStaffRequiredMixin, View):
     """``/visits/register/``: register an incoming request from a visit file (YAML or JSON, see
-    docs/visit-format.md), uploaded or pasted. It becomes a *requested* visit unless the file says otherwise."""
+    docs/visit-format.md), uploaded or pasted. It becomes a *requested* visit: a file naming another status
+    is refused (400), and so is a letter whose visit has already left *requested* (409); see ``visit_import``."""
 
     template_name = "visits/register.html"
     max_bytes = 512 * 1024
@@ -659,19 +673,15 @@ class VisitRegisterView(ProtocolStaffRequiredMixin, View):
             return self.refuse(request, [("file", _("The file is larger than 512 KB."))], "")
         raw_text = upload.read().decode("utf-8", errors="replace") if upload else request.POST.get("text", "")
         try:
-            data = yaml.safe_load(raw_text) if raw_text.strip() else None
-        except yaml.YAMLError as exc:
-            return self.refuse(
-                request, [("(file)", _("is not valid YAML or JSON: %(error)s") % {"error": exc})], raw_text
-            )
-        if isinstance(data, dict) and isinstance(data.get("visit"), dict):
-            data["visit"].setdefault("status", VisitStatus.REQUESTED)
-        try:
+            # The importer's own reader: no YAML aliases (an alias bomb), nesting too deep refused.
+            data = decode_visit_text(raw_text) if raw_text.strip() else None
             result = visit_import(data=parse_visit_data(data), by=request.user)
         except VisitFileError as exc:
             return self.refuse(request, exc.problems, raw_text)
         except HostForbidden as exc:
             return self.refuse(request, [("host", str(exc))], raw_text, status=403)
+        except AlreadyDecided as exc:
+            return self.refuse(request, [("request.letter_number", str(exc))], raw_text, status=409)
         for warning in result.warnings:
             messages.warning(request, warning)
         messages.success(request, _("The request is registered."))

@@ -243,6 +243,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Every error answers {"detail": "…"} (plus "errors" for invalid fields): config.api_errors.
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    # DRF's parsers, with JSON nested too deeply answered 400 (config.api_parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "config.api_parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "config.api_errors.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -324,5 +330,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
+    "loggers": {
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+        # Django's default logging gives "django" a console handler of its own as well: every warning (a
+        # refused request, with its traceback) was printed twice. One handler, the root's.
+        "django": {"handlers": [], "level": os.environ.get("LOG_LEVEL", "WARNING"), "propagate": True},
+    },
 }
