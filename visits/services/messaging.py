@@ -10,10 +10,12 @@ cancelled visit gets a CANCEL at a higher SEQUENCE (§3.2.5); a person taken off
 naming only them, the others an update (§3.2.2.4 / §3.2.5); a person added later gets an invitation.
 """
 
+import copy
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
@@ -21,7 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.audit import audit_created, audited_update
+from config.audit import audit_created, audit_updated, audited_update
 
 from ..enums import MessageKind, MessageStatus, VisitStatus
 from ..mail import message_email, recipient_of
@@ -228,6 +230,15 @@ def _stale_reason(message: Message, visit: Visit, now: dt.datetime) -> str:
     return ""
 
 
+def _save_audited(message: Message, claimed: Message, fields: list[str]) -> None:
+    """Save ``fields`` of a claimed message and record the change from ``claimed`` (the row as it was
+    read under the lock) in the audit log; django-auditlog's own receiver would read the row once more
+    first, one query per e-mail (bench/reminders.py)."""
+    with disable_auditlog():
+        message.save(update_fields=fields)
+    audit_updated([message], {message.pk: claimed})
+
+
 def message_send(*, message_id: int) -> bool:
     """Send one queued message, exactly once. Returns True if it was sent now, False if there was nothing to do.
 
@@ -254,12 +265,13 @@ def message_send(*, message_id: int) -> bool:
             )
             if message is None:
                 return False
+            claimed = copy.copy(message)
             visit = visit_for_message(message.kind).get(pk=message.visit_id)
             reason = _stale_reason(message, visit, timezone.now())
             if reason:
                 message.status = MessageStatus.CANCELLED
                 message.last_error = reason
-                message.save(update_fields=["status", "last_error", "updated_at"])
+                _save_audited(message, claimed, ["status", "last_error", "updated_at"])
                 return False
             email = message_email(message=message, visit=visit)
             connection.send_messages([email])
@@ -268,8 +280,8 @@ def message_send(*, message_id: int) -> bool:
             message.message_id = email.extra_headers["Message-ID"]
             message.attempts += 1
             message.last_error = ""
-            message.save(
-                update_fields=["status", "sent_at", "message_id", "attempts", "last_error", "updated_at"]
+            _save_audited(
+                message, claimed, ["status", "sent_at", "message_id", "attempts", "last_error", "updated_at"]
             )
     except Exception as exc:
         # The claim was rolled back; record the failed attempt so the outbox shows it.
