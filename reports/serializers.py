@@ -7,6 +7,7 @@ from rest_framework import serializers
 from delegations.models import Member
 from visits.models import Visit
 from visits.permissions import HostScopedPrimaryKeyRelatedField
+from visits.resource_serializers import StrictFieldsMixin
 
 from .models import Attendance, AttendanceKind, Document, FollowUp, FollowUpStatus, Photo, Quote
 
@@ -18,7 +19,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AttendanceRecordSerializer(serializers.Serializer):
+class AttendanceRecordSerializer(StrictFieldsMixin, serializers.Serializer):
     """One person's attendance: the leader, a listed member (by id), or a walk-in (by name)."""
 
     visit = HostScopedPrimaryKeyRelatedField(queryset=Visit.objects.all())
@@ -32,7 +33,7 @@ class AttendanceRecordSerializer(serializers.Serializer):
     present = serializers.BooleanField(default=True)
 
 
-class QuoteSerializer(serializers.ModelSerializer):
+class QuoteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     visit = HostScopedPrimaryKeyRelatedField(queryset=Visit.objects.all())
     # Required here, not only in the model: a quote without a speaker is a 400 with the field named.
     speaker_name = serializers.CharField(max_length=200)
@@ -49,7 +50,7 @@ class QuoteSerializer(serializers.ModelSerializer):
         return value
 
 
-class OutcomeFollowUpSerializer(serializers.ModelSerializer):
+class OutcomeFollowUpSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """A follow-up with its id and visit (``visits.serializers.FollowUpSerializer`` is the nested one)."""
 
     visit = HostScopedPrimaryKeyRelatedField(queryset=Visit.objects.all())
@@ -66,7 +67,7 @@ class OutcomeFollowUpSerializer(serializers.ModelSerializer):
         return value
 
 
-class PhotoSerializer(serializers.ModelSerializer):
+class PhotoSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Photo
         fields = [

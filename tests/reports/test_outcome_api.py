@@ -67,6 +67,22 @@ def test_api_quote_without_speaker_refused(visit, api_client):
     assert Quote.objects.count() == 0
 
 
+def test_api_outcome_rows_refuse_unknown_fields(visit, api_client):
+    quote = api_client.post(
+        "/api/v1/quotes/",
+        {"visit": visit.pk, "speaker_name": "Budi", "words": "Halo.", "speeker": "typo"},
+        format="json",
+    )
+    follow_up = api_client.post(
+        "/api/v1/follow-ups/", {"visit": visit.pk, "text": "Kajian", "owner": "Bappeda"}, format="json"
+    )
+
+    assert quote.status_code == follow_up.status_code == 400
+    assert list(quote.json()["errors"]) == ["speeker"]
+    assert list(follow_up.json()["errors"]) == ["owner"]
+    assert Quote.objects.count() == 0
+
+
 def test_api_quote_blank_speaker_refused(visit, api_client):
     response = api_client.post(
         "/api/v1/quotes/", {"visit": visit.pk, "speaker_name": " ", "words": "Tanpa nama."}, format="json"
