@@ -5,7 +5,7 @@ accident or an attack. PostgreSQL refuses NUL in text, XML 1.0 (the .docx and .x
 other C0 controls, and a line break in a name or an address header lets text pass into an e-mail's
 headers. So one-line fields (names, positions, units, places, e-mail addresses, phones) refuse every
 control character, tab and line breaks included; multi-line fields (notes, follow-ups, quotes) allow tab
-and line breaks and refuse the rest. ``news.services`` and ``visits.importer`` apply the same rule.
+and line breaks and refuse the rest. ``news.services`` and ``visits.importer`` use these same patterns.
 """
 
 import re

@@ -12,7 +12,6 @@ status is written with a ``NewsDraftEvent`` in the same transaction, under a loc
 Only the news office (``permissions.can_write_news``) may do any of it.
 """
 
-import re
 from collections.abc import Mapping
 
 from django.db import IntegrityError, transaction
@@ -20,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.text import MULTILINE_CONTROLS
 from reports.news import news_draft
 from reports.selectors import outcome_visit_detail
 from reports.services import NotRecordable, recording_check
@@ -67,7 +67,7 @@ FIELD_RULES: dict[str, tuple[int, bool]] = {
 SINGLE_LINE = frozenset({"headline", "dateline", "caption", "reporter_initials", "editor_initials"})
 # Characters that a .docx (XML 1.0) cannot hold and no editor types on purpose: C0 controls except tab and
 # line breaks, and DEL. Refused in edits; removed from what the builder produces.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS = MULTILINE_CONTROLS  # config/text.py
 COMMENT_MAX = 2_000
 
 

@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from config.text import ONE_LINE_CONTROLS
+
 from .enums import AgendaKind, InstitutionKind, OfficialRole, RegionKind, VenueKind, VisitKind, VisitStatus
 
 # How long before the visit's start an arrival or registration item may begin (the delegation is asked
@@ -30,7 +32,7 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_LIST_ITEMS = 100
 # Dates a visit can plausibly have; keeps every later conversion between zones inside Python's range.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_RE = ONE_LINE_CONTROLS  # config/text.py: every C0 control and DEL
 
 
 @functools.cache
