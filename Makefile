@@ -11,6 +11,10 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@$(BIN)/python -c 'import weasyprint' 2>/dev/null || { echo "WeasyPrint cannot load Pango. Install it: Debian/Ubuntu 'sudo apt install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core', macOS 'brew install pango'."; exit 1; }
+	@# As root on Debian/Ubuntu: libharfbuzz-subset0 (WeasyPrint's font subsetting; it falls back to fontTools
+	@# and says so without it) and Noto Sans CJK (reports with Chinese, Japanese or Korean names).
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! dpkg -s libharfbuzz-subset0 >/dev/null 2>&1; then \
+	  apt-get install -y -q libharfbuzz-subset0 >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -q libharfbuzz-subset0 >/dev/null; } || true; fi
 	@$(BIN)/python -c 'import sys, reports.fonts as f; sys.exit(0 if f.cjk_font_paths() else 1)' || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then { apt-get install -y -q fonts-noto-cjk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -q fonts-noto-cjk >/dev/null; }; }; \
 	  else echo "Note: Noto Sans CJK is not installed; a report PDF with a Chinese, Japanese or Korean name will refuse to render until it is ($$($(BIN)/python -c 'import reports.fonts as f; print(f.CJK_INSTALL_HINT)'))."; fi; }

@@ -1,6 +1,7 @@
 """Benchmark: the API's visit list under load, beside a bare Django JSON view, in the same run.
 
-Run from the project root (PostgreSQL on 127.0.0.1 and, by default, Redis for the throttle counts):
+Run from the project root (PostgreSQL on 127.0.0.1 and, by default, Redis for the throttle counts and the
+visit list's page cache):
     .venv/bin/python bench/api_load.py
     .venv/bin/python bench/api_load.py --duration 30 --connections 16 --worker-class gthread
 
@@ -17,10 +18,13 @@ What it does:
    urls), one bare view ``/bench/bare/``: a plain Django function returning ``JsonResponse`` of a
    constant payload, the very JSON of one visit-list page (same size, same shape), through the same
    middleware. gunicorn's access log is off for both.
-4. Loads ``GET /api/v1/visits/?page_size=50`` (50 rows a page, the project's default) and ``/bench/bare/``
-   alternately, ``--rounds`` times each, ``--duration`` seconds per measurement after a warm-up, with
-   ``wrk`` (Debian: ``apt install wrk``) or, without it, a threaded Python client in two processes.
-5. Prints requests per second and p99 latency of each, and the ratio (target: the visit list ≥ 50 % of
+4. Loads three targets alternately, ``--rounds`` times each, ``--duration`` seconds per measurement after a
+   warm-up, with ``wrk`` (Debian: ``apt install wrk``) or, without it, a threaded Python client in two
+   processes: ``GET /api/v1/visits/?page_size=50`` (50 rows a page, the project's default) again and again,
+   as a polling integration asks, which the page cache (``visits.api_cache``, on with ``CACHE_URL``) serves
+   after the first time; the same list with one more query parameter unique to each request, so that
+   every request misses that cache and reads and renders its rows; and ``/bench/bare/``.
+5. Prints requests per second and p99 latency of each, and the ratios (target: the visit list ≥ 50 % of
    the bare view's requests per second). Then stops gunicorn and drops the database, also on error.
 
 Worker class: ``gthread`` (4 threads per worker) by default. An integration, and a reverse proxy with
@@ -267,10 +271,31 @@ def _ms(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
-def run_wrk(url: str, token: str | None, args, duration: int) -> dict:
+# wrk's request function for the "every request a new page" target: one more query parameter, unique per
+# request (each wrk thread has its own Lua state, hence the thread's number in it), which the list ignores
+# but its page cache counts as a different page.
+FRESH_LUA = """
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_id", threads)
+end
+local counter = 0
+function request()
+  counter = counter + 1
+  return wrk.format(nil, wrk.path .. "&fresh=" .. thread_id .. "-" .. counter)
+end
+"""
+
+
+def run_wrk(url: str, token: str | None, args, duration: int, fresh: bool = False) -> dict:
     command = ["wrk", f"-t{args.client_threads}", f"-c{args.connections}", f"-d{duration}s", "--latency"]
     if token:
         command += ["-H", f"Authorization: Token {token}"]
+    if fresh:
+        script = Path(tempfile.gettempdir()) / f"sambang-bench-fresh-{os.getpid()}.lua"
+        script.write_text(FRESH_LUA, encoding="utf-8")
+        command += ["-s", str(script)]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(r"Socket errors: (.*)", output)
@@ -283,8 +308,11 @@ def run_wrk(url: str, token: str | None, args, duration: int) -> dict:
     }
 
 
-def _client_process(host: str, port: int, path: str, token: str | None, threads: int, duration: float, queue):
-    """One client process: ``threads`` keep-alive connections, each sending requests back to back."""
+def _client_process(
+    host: str, port: int, path: str, token: str | None, threads: int, duration: float, fresh: bool, queue
+):
+    """One client process: ``threads`` keep-alive connections, each sending requests back to back (with
+    ``fresh``, each request's path made unique by one more query parameter, as ``FRESH_LUA`` does)."""
     headers = {"Authorization": f"Token {token}"} if token else {}
     latencies, bad = [], [0]
     lock = threading.Lock()
@@ -293,9 +321,10 @@ def _client_process(host: str, port: int, path: str, token: str | None, threads:
     def loop():
         mine, failures = [], 0
         connection = HTTPConnection(host, port, timeout=30)
+        prefix = f"{path}&fresh={os.getpid()}-{threading.get_ident()}-"
         while (start := time.perf_counter()) < deadline:
             try:
-                connection.request("GET", path, headers=headers)
+                connection.request("GET", f"{prefix}{len(mine)}" if fresh else path, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 if response.status != 200:
@@ -318,7 +347,7 @@ def _client_process(host: str, port: int, path: str, token: str | None, threads:
     queue.put((latencies, bad[0]))
 
 
-def run_python(url: str, token: str | None, args, duration: int) -> dict:
+def run_python(url: str, token: str | None, args, duration: int, fresh: bool = False) -> dict:
     parts = urllib.parse.urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     processes = max(1, args.client_threads)
@@ -327,7 +356,7 @@ def run_python(url: str, token: str | None, args, duration: int) -> dict:
     children = [
         multiprocessing.Process(
             target=_client_process,
-            args=(parts.hostname, parts.port, path, token, per_process, duration, queue),
+            args=(parts.hostname, parts.port, path, token, per_process, duration, fresh, queue),
         )
         for _ in range(processes)
     ]
@@ -439,16 +468,20 @@ def run(args, tmp: Path, stack: contextlib.ExitStack) -> int:
     stack.callback(stop)
     base = f"http://127.0.0.1:{port}"
     wait_ready(base)
+    # "visit list" asks for the same page again and again, as a polling integration does: with CACHE_URL
+    # set, the page cache (visits.api_cache) serves it after the first time. "list, new page" makes every
+    # request's URL unique, so each one misses that cache and reads and renders its rows.
     targets = {
-        "visit list": (f"{base}/api/v1/visits/?page_size=50", token),
-        "bare view": (f"{base}/bench/bare/", None),
+        "visit list": (f"{base}/api/v1/visits/?page_size=50", token, False),
+        "list, new page": (f"{base}/api/v1/visits/?page_size=50", token, True),
+        "bare view": (f"{base}/bench/bare/", None, False),
     }
-    for name, (url, key) in targets.items():
+    for name, (url, key, fresh) in targets.items():
         status, content = get(url, key)
         if status != 200:
             raise RuntimeError(f"{name} answered {status}: {content[:300]!r}")
         print(f"{name}: {url.removeprefix(base)} answers {len(content):,} bytes")
-        load(url, key, args, args.warmup)
+        load(url, key, args, args.warmup, fresh)
 
     print(
         f"load: {'wrk' if use_wrk else 'Python client'}, {args.connections} connections, "
@@ -458,11 +491,11 @@ def run(args, tmp: Path, stack: contextlib.ExitStack) -> int:
     )
     results: dict[str, list[dict]] = {name: [] for name in targets}
     for round_number in range(1, args.rounds + 1):
-        for name, (url, key) in targets.items():
-            figures = load(url, key, args, args.duration)
+        for name, (url, key, fresh) in targets.items():
+            figures = load(url, key, args, args.duration, fresh)
             results[name].append(figures)
             print(
-                f"  round {round_number} {name:10s}: {figures['rps']:8.1f} req/s  p50 {figures['p50_ms']:7.1f} ms  "
+                f"  round {round_number} {name:14s}: {figures['rps']:8.1f} req/s  p50 {figures['p50_ms']:7.1f} ms  "
                 f"p99 {figures['p99_ms']:7.1f} ms  non-200 {figures['bad']}"
                 + (f"  socket errors: {figures['socket_errors']}" if figures["socket_errors"] else "")
             )
@@ -472,13 +505,15 @@ def run(args, tmp: Path, stack: contextlib.ExitStack) -> int:
     }
     for name, figures in summary.items():
         print(
-            f"{name:10s}: {figures['rps']:8.1f} requests/s, p99 {figures['p99_ms']:.1f} ms (mean of rounds)"
+            f"{name:14s}: {figures['rps']:8.1f} requests/s, p99 {figures['p99_ms']:.1f} ms (mean of rounds)"
         )
     ratio = summary["visit list"]["rps"] / summary["bare view"]["rps"]
     verdict = "meets" if ratio >= 0.5 else "MISSES"
     print(
         f"ratio: the visit list serves {ratio:.0%} of the bare view's requests/s ({verdict} the target of ≥ 50 %)"
     )
+    fresh_ratio = summary["list, new page"]["rps"] / summary["bare view"]["rps"]
+    print(f"       a new page on every request (no page cache): {fresh_ratio:.0%} of the bare view's")
     failures = sum(f["bad"] for rows in results.values() for f in rows)
     if failures:
         print(f"{failures} answers were not 200: see {tmp / 'gunicorn.log'}")

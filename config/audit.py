@@ -143,11 +143,16 @@ def audited_update(queryset: QuerySet, **values) -> int:
     ``QuerySet.update`` sends no signals, so django-auditlog would not see it. This reads the rows before
     (one query), updates, reads them again (one query; ``F()`` expressions resolved by the database) and
     writes the entries in one INSERT with the actor of the surrounding request, if any. Call it inside the
-    transaction that holds the rows' locks when concurrent writers matter. Returns the updated row count.
+    transaction that holds the rows' locks when concurrent writers matter. Like a save, it also tells the
+    API's visit list cache that the rows changed (``visits.api_cache.bulk_written``). Returns the updated
+    row count.
     """
+    from visits import api_cache
+
     model = queryset.model
     before = {row.pk: row for row in queryset}
     count = queryset.update(**values)
+    api_cache.bulk_written(model, using=queryset.db)
     if before and auditlog.contains(model):
         after = list(model._default_manager.filter(pk__in=list(before)).order_by("pk"))
         _write_entries(after, before, LogEntry.Action.UPDATE)

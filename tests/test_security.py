@@ -13,7 +13,8 @@ import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
-from rest_framework.throttling import UserRateThrottle
+
+from config.throttling import AnonRateThrottle, UserRateThrottle
 
 POLICY = {
     "default-src": ["'self'"],
@@ -170,14 +171,106 @@ def test_login_lock_is_per_username_and_ends_after_fifteen_minutes(staff_user, d
     assert unlocked.status_code == 302
 
 
-def test_api_throttles_a_user_past_the_rate(db, api_client, empty_cache, monkeypatch):
-    monkeypatch.setattr(UserRateThrottle, "rate", "3/minute", raising=False)
+def test_api_throttles_a_user_past_the_rate_until_the_window_ends(db, api_client, empty_cache, monkeypatch):
+    monkeypatch.setattr(UserRateThrottle, "rate", "3/minute")
+    start = dt.datetime(2025, 4, 25, 9, 0, tzinfo=dt.UTC)
 
-    with time_machine.travel(dt.datetime(2025, 4, 25, 9, 0, tzinfo=dt.UTC), tick=False):
+    with time_machine.travel(start, tick=False):
         responses = [api_client.get("/api/v1/visits/") for _ in range(4)]
+    wait = int(responses[-1]["Retry-After"])
+    with time_machine.travel(start + dt.timedelta(seconds=wait - 1), tick=False):
+        still_refused = api_client.get("/api/v1/visits/")
+    with time_machine.travel(start + dt.timedelta(seconds=wait), tick=False):
+        next_window = api_client.get("/api/v1/visits/")
 
     assert [r.status_code for r in responses] == [200, 200, 200, 429]
-    assert responses[-1]["Retry-After"] == "60"
+    assert 1 <= wait <= 60
+    assert still_refused.status_code == 429
+    assert next_window.status_code == 200
+
+
+def test_api_throttle_counts_every_request_of_concurrent_workers(staff_user, empty_cache, monkeypatch):
+    """DRF's own throttle reads the history, appends and writes it back, so two workers at once lose a
+    count; the counter (``cache.incr``) loses none. 8 threads ask the throttle 6 times each at once."""
+    import threading
+
+    from rest_framework.test import APIRequestFactory, force_authenticate
+    from rest_framework.views import APIView
+
+    monkeypatch.setattr(UserRateThrottle, "rate", "40/minute")
+    answers, barrier = [], threading.Barrier(8)
+
+    def worker():
+        barrier.wait()
+        for _ in range(6):
+            request = APIRequestFactory().get("/api/v1/regions/")
+            force_authenticate(request, user=staff_user)
+            answers.append(UserRateThrottle().allow_request(APIView().initialize_request(request), None))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    with time_machine.travel(dt.datetime(2025, 4, 25, 9, 0, tzinfo=dt.UTC), tick=False):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert sorted(answers) == [False] * 8 + [True] * 40
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on Redis (database 13, emptied around the test), as ``CACHE_URL`` sets it."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/13"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip("Redis does not answer on 127.0.0.1:6379 (.ci/run's second run has it)")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    cache.clear()
+    yield redis.Redis.from_url(url)
+    cache.clear()
+
+
+def test_api_throttle_on_redis_counts_every_request_and_expires_the_window(staff_user, redis_cache, monkeypatch):
+    import threading
+
+    from rest_framework.test import APIRequestFactory, force_authenticate
+    from rest_framework.views import APIView
+
+    monkeypatch.setattr(UserRateThrottle, "rate", "40/minute")
+    answers, barrier = [], threading.Barrier(8)
+
+    def worker():
+        barrier.wait()
+        for _ in range(6):
+            request = APIRequestFactory().get("/api/v1/regions/")
+            force_authenticate(request, user=staff_user)
+            answers.append(UserRateThrottle().allow_request(APIView().initialize_request(request), None))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    with time_machine.travel(dt.datetime(2025, 4, 25, 9, 0, tzinfo=dt.UTC), tick=False):  # one window
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    (key,) = redis_cache.keys("*throttle:user:*")
+
+    assert sorted(answers) == [False] * 8 + [True] * 40
+    assert int(redis_cache.get(key)) == 48
+    assert 0 < redis_cache.ttl(key) <= 60
+
+
+def test_api_throttles_anonymous_clients_by_address_only(db, client, empty_cache, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "rate", "2/minute")
+
+    with time_machine.travel(dt.datetime(2025, 4, 25, 9, 0, tzinfo=dt.UTC), tick=False):
+        first = [client.get("/api/schema/", REMOTE_ADDR="192.0.2.1").status_code for _ in range(3)]
+        other = client.get("/api/schema/", REMOTE_ADDR="192.0.2.2").status_code
+
+    assert first == [200, 200, 429]
+    assert other == 200
 
 
 def test_api_body_over_the_limit_is_413(db, api_client):

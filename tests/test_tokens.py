@@ -151,3 +151,39 @@ def test_admin_shows_the_new_token_once(visit, client, django_user_model, staff_
     ]
     assert AuthToken.objects.get().digest == hashlib.sha512(token.encode()).hexdigest()
     assert english_client(token).get("/api/v1/visits/").status_code == 200
+
+
+def test_token_authentication_reads_roles_and_hosts_right(db, django_user_model, django_assert_num_queries):
+    """The token's user arrives with their role groups and hosts; on PostgreSQL they come in the token's
+    own query (``access_annotations``), so asking for them costs nothing more; elsewhere one query each."""
+    from django.contrib.auth.models import Group
+    from django.db import connection
+
+    from config.api_tokens import TokenAuthentication
+    from tests.factories import InstitutionFactory
+    from visits.models import HostMembership
+    from visits.roles import LEADERSHIP, PUBLIC_RELATIONS, role_groups
+    from visits.scoping import host_ids
+
+    user = django_user_model.objects.create_user(username="pimpinan", password="rahasia-123")
+    user.groups.add(Group.objects.create(name=LEADERSHIP), Group.objects.create(name="rekanan"))
+    hosts = [InstitutionFactory(), InstitutionFactory(), InstitutionFactory()]
+    for host in hosts[:2]:
+        HostMembership.objects.create(user=user, host=host)
+    other = django_user_model.objects.create_user(username="humas", password="rahasia-123")
+    other.groups.add(Group.objects.create(name=PUBLIC_RELATIONS))
+    HostMembership.objects.create(user=other, host=hosts[2])
+    _row, token = AuthToken.objects.create(user=user)
+
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 3):
+        authenticated, auth = TokenAuthentication().authenticate_credentials(token.encode())
+        groups, ids = role_groups(authenticated), host_ids(authenticated)
+
+    assert groups == {LEADERSHIP}
+    assert ids == {hosts[0].pk, hosts[1].pk}
+    stored_user, stored_token = django_user_model.objects.get(pk=user.pk), AuthToken.objects.get()
+    for field in django_user_model._meta.concrete_fields:
+        assert getattr(authenticated, field.attname) == getattr(stored_user, field.attname), field.name
+    for field in AuthToken._meta.concrete_fields:
+        assert getattr(auth, field.attname) == getattr(stored_token, field.attname), field.name
+    assert auth.user is authenticated

@@ -21,12 +21,13 @@ from config.audit import AuditEntrySerializer, visit_audit_entries
 from delegations.models import Delegation
 from reports.api import report_pdf_api_response
 
+from . import api_cache
 from .conflicts import ProposedItem, check_booking
 from .enums import VisitKind, VisitStatus
 from .importer import VisitFileError, parse_visit_data
 from .models import Institution, Venue, Visit
 from .permissions import IsReader
-from .scoping import HostForbidden, scope_to_hosts
+from .scoping import HostForbidden, host_ids, scope_to_hosts
 from .selectors import visit_detail, visit_list
 from .serializers import (
     BookingSerializer,
@@ -125,6 +126,18 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return VisitListSerializer if self.action == "list" else VisitDetailSerializer
+
+    def list(self, request, *args, **kwargs):
+        """The page from ``visits.api_cache`` when it is still current (JSON only), else rendered and kept."""
+        if not api_cache.enabled() or request.accepted_renderer.format != "json":
+            return super().list(request, *args, **kwargs)
+        page = api_cache.ListPage(request, host_ids(request.user))
+        cached = page.cached()
+        if cached is not None:
+            return cached
+        response = super().list(request, *args, **kwargs)
+        response.add_post_render_callback(page.store)
+        return response
 
     @extend_schema(
         summary="The visit's invitation as iCalendar (METHOD:REQUEST)",

@@ -11,3 +11,11 @@ class VisitsConfig(AppConfig):
         from config import audit
 
         audit.register()
+
+        # The API's visit list pages are kept until a write to what a row shows commits (visits.api_cache).
+        from delegations.models import Delegation
+
+        from . import api_cache
+        from .models import Institution, Region, Venue, Visit
+
+        api_cache.watch(Visit, Delegation, Institution, Region, Venue)

@@ -29,6 +29,15 @@ def host_ids(user) -> frozenset[int] | None:
     return cached
 
 
+def prime_access(user, role_groups, hosts) -> None:
+    """Keep on ``user`` its role groups and host ids read elsewhere in one query with the user (the API's
+    token authentication on PostgreSQL, ``config.api_tokens``), so ``roles.role_groups`` and ``host_ids``
+    need no query of their own. ``role_groups``: names among ``roles.GROUPS``; ``hosts``: Institution ids.
+    Side effect: sets the two per-user-object caches those functions fill themselves."""
+    user._sambang_role_groups = frozenset(role_groups)
+    user._sambang_host_ids = frozenset(hosts)
+
+
 def scope_to_hosts(queryset: QuerySet, user, field: str = "host") -> QuerySet:
     """``queryset`` narrowed to rows whose ``field`` (a lookup path to an Institution, such as ``"host"``
     for visits or ``"visit__host"`` for agenda items) is one of ``user``'s hosts.

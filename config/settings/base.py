@@ -178,8 +178,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/login.html"
 
-# The cache holds DRF's throttle counts. Empty: one in-memory cache per process (each gunicorn worker counts
-# on its own); a redis:// URL shares one count between all web processes.
+# The cache holds the API's throttle counts and the visit list's pages. Empty: one in-memory cache per process
+# (each gunicorn worker counts on its own; no pages kept); a redis:// URL shares them between all processes.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if not CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -187,6 +187,17 @@ elif CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     raise ImproperlyConfigured("CACHE_URL must be empty or a redis://, rediss:// or unix:// URL.")
+
+# The API's visit list keeps rendered pages this many seconds (visits.api_cache), unless a write changes what
+# they show first. Needs a cache shared by every process (CACHE_URL): on by default with one, off without.
+SAMBANG_API_LIST_CACHE_SECONDS = int(
+    os.environ.get("SAMBANG_API_LIST_CACHE_SECONDS", "60" if CACHE_URL else "0")
+)
+if SAMBANG_API_LIST_CACHE_SECONDS > 0 and not CACHE_URL:
+    raise ImproperlyConfigured(
+        "SAMBANG_API_LIST_CACHE_SECONDS needs CACHE_URL (a redis:// URL): without a shared cache, a change made "
+        "by the worker or another process would not reach the pages this process keeps."
+    )
 
 # Mail: SMTP when EMAIL_HOST is set, otherwise one .eml file per message under var/mail/.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -262,8 +273,8 @@ REST_FRAMEWORK = {
     # Requests per signed-in user, and per IP address for anonymous ones (the schema and docs; every other
     # endpoint answers 401 before it counts); over the rate: 429 with Retry-After. Counted in CACHES.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "config.throttling.AnonRateThrottle",
+        "config.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("SAMBANG_API_RATE_ANON", "30/minute"),

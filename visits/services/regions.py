@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from .. import api_cache
 from ..models import Region
 from ..regions import RegionRow, region_rows
 
@@ -60,6 +61,8 @@ def regions_load(*, rows: Sequence[RegionRow] | None = None) -> RegionsLoadResul
                 changed.append(region)
         Region.objects.bulk_create(new)
         Region.objects.bulk_update(changed, [*_FIELDS, "updated_at"])
+        if new or changed:
+            api_cache.bulk_written(Region)
     result = RegionsLoadResult(
         created=len(new), updated=len(changed), unchanged=len(rows) - len(new) - len(changed)
     )
