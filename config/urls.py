@@ -18,6 +18,8 @@ from recaps.views import LandingLoginView
 from visits import feeds_views
 
 urlpatterns = [
+    # The API first: its requests then skip matching every page's pattern (the pages never start with api/).
+    path("api/v1/", include("visits.api_urls")),
     path("", include("visits.urls")),
     path("", include("delegations.urls")),
     path("", include("reports.urls")),
@@ -30,7 +32,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("visits.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view loads its start-up script from the same URL (script-src 'self' allows it); the page's
     # own small <style> block in drf-spectacular's template needs inline styles, on this page only.

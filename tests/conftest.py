@@ -88,6 +88,24 @@ def api_client(staff_user) -> APIClient:
 
 
 @pytest.fixture
+def redis_cache(settings):
+    """The default cache on Redis (database 13, emptied around the test) as ``CACHE_URL`` configures it;
+    yields a plain redis-py client of that database to look inside. Skips when Redis does not answer."""
+    import redis
+    from django.core.cache import cache
+
+    url = "redis://127.0.0.1:6379/13"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip("Redis does not answer on 127.0.0.1:6379 (.ci/run's second run has it)")
+    settings.CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": url}}
+    cache.clear()
+    yield redis.Redis.from_url(url)
+    cache.clear()
+
+
+@pytest.fixture
 def smtp_recorder(settings):
     """A real SMTP server on loopback that records every envelope; Django's mail is sent to it."""
     handler = SmtpRecorder()

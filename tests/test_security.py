@@ -217,23 +217,9 @@ def test_api_throttle_counts_every_request_of_concurrent_workers(staff_user, emp
     assert sorted(answers) == [False] * 8 + [True] * 40
 
 
-@pytest.fixture
-def redis_cache(settings):
-    """The default cache on Redis (database 13, emptied around the test), as ``CACHE_URL`` sets it."""
-    import redis
-
-    url = "redis://127.0.0.1:6379/13"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        pytest.skip("Redis does not answer on 127.0.0.1:6379 (.ci/run's second run has it)")
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
-    cache.clear()
-    yield redis.Redis.from_url(url)
-    cache.clear()
-
-
-def test_api_throttle_on_redis_counts_every_request_and_expires_the_window(staff_user, redis_cache, monkeypatch):
+def test_api_throttle_on_redis_counts_every_request_and_expires_the_window(
+    staff_user, redis_cache, monkeypatch
+):
     import threading
 
     from rest_framework.test import APIRequestFactory, force_authenticate

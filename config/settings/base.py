@@ -184,7 +184,8 @@ CACHE_URL = os.environ.get("CACHE_URL", "")
 if not CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 elif CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Django's Redis backend, keeping one client per server (config/cache.py).
+    CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": CACHE_URL}}
 else:
     raise ImproperlyConfigured("CACHE_URL must be empty or a redis://, rediss:// or unix:// URL.")
 

@@ -194,3 +194,19 @@ def test_the_setting_without_a_shared_cache_is_refused(tmp_path):
 
     assert result.returncode != 0
     assert "SAMBANG_API_LIST_CACHE_SECONDS needs CACHE_URL" in result.stderr
+
+
+def test_on_redis_a_page_is_kept_and_a_committed_write_renders_it_again(
+    redis_cache, settings, visit, api_client, committed, django_assert_num_queries
+):
+    settings.SAMBANG_API_LIST_CACHE_SECONDS = 60
+    first = api_client.get(LIST)
+    with django_assert_num_queries(0):
+        kept_page = api_client.get(LIST)
+    with committed():
+        _save(visit, title="Judul di Redis")
+    after = api_client.get(LIST)
+
+    assert kept_page.content == first.content
+    assert rows(after)[0]["title"] == "Judul di Redis"
+    assert len(redis_cache.keys("*visit-list:page:*")) == 1
