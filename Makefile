@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup migrate demo run test lint format messages prod-check clean
+.PHONY: setup migrate demo run test lint format messages prod clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Sambang needs Python 3.11 or newer; set PYTHON=python3.11 (or newer).")'
