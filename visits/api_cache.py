@@ -55,10 +55,12 @@ def rows_changed(*_args, using: str | None = None, **_kwargs) -> None:
     """Raise the data version when the current transaction commits (at once outside a transaction).
 
     A signal receiver (``post_save``, ``post_delete``) and the hook for bulk writes, which send no signal.
-    Side effect: one ``on_commit`` callback; nothing when the cache is off.
+    Side effect: one ``on_commit`` callback; nothing when the cache is off. The callback is ``robust``: if
+    the cache cannot be reached, the write that committed still succeeds (Django logs the error) and pages
+    kept before it may be served until they expire (``SAMBANG_API_LIST_CACHE_SECONDS``).
     """
     if enabled():
-        transaction.on_commit(_bump, using=using)
+        transaction.on_commit(_bump, using=using, robust=True)
 
 
 def watch(*models) -> None:

@@ -210,3 +210,15 @@ def test_on_redis_a_page_is_kept_and_a_committed_write_renders_it_again(
     assert kept_page.content == first.content
     assert rows(after)[0]["title"] == "Judul di Redis"
     assert len(redis_cache.keys("*visit-list:page:*")) == 1
+
+
+def test_a_write_succeeds_when_the_cache_cannot_be_reached(kept, visit, committed, monkeypatch, caplog):
+    def unreachable(*_args, **_kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "add", unreachable)
+    with committed():
+        _save(visit, title="Tetap tersimpan")
+
+    assert Visit.objects.get(pk=visit.pk).title == "Tetap tersimpan"
+    assert "cache down" in caplog.text
