@@ -32,6 +32,18 @@ def _messages(value) -> list[str]:
     return [str(value)]
 
 
+def _translated(value):
+    """``value`` (a DRF error structure) with DRF's messages that DRF itself never translates (written as
+    plain strings in its code) put in the user's language. Other messages are already translated."""
+    if isinstance(value, dict):
+        return {key: _translated(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_translated(item) for item in value]
+    if getattr(value, "code", None) == "null" and str(value) == "No data provided":
+        return exceptions.ErrorDetail(_("No data was sent."), code="null")
+    return value
+
+
 def error_body(data) -> dict:
     """``data``, an error body as DRF or a view wrote it, in the one shape: ``{"detail": …}`` as is; a dict of
     fields becomes ``{"detail": "Some fields are invalid: a, b.", "errors": data}``; a list of messages (or
@@ -70,7 +82,7 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = error_body(response.data)
+        response.data = error_body(_translated(response.data))
     request = context.get("request")
     renderer = getattr(request, "accepted_renderer", None)
     if renderer is not None and renderer.media_type != "application/json":

@@ -231,10 +231,15 @@ MATRIX: dict[str, Entry] = {
         kwargs=api_visit,
         get=API_POST_ONLY_PROTOCOL,
         post=PROTOCOL,
-        data=lambda o: {"start": "2025-05-07T09:00:00+07:00", "end": "2025-05-07T11:00:00+07:00"},
+        data=lambda o: {"start": "2025-05-07T09:00:00+07:00", "end": "2025-05-07T11:30:00+07:00"},
         json=True,
     ),
-    "visit-start": Entry(kwargs=api_visit, get=API_POST_ONLY_PROTOCOL, post=PROTOCOL),
+    "visit-start": Entry(
+        kwargs=api_visit,
+        get=API_POST_ONLY_PROTOCOL,
+        post=roles(LOGIN, 409, 403, 403, 403, 404, 409),
+        note="a visit starts only on its day (25 April); DURING is 20 April",
+    ),
     "visit-complete": Entry(
         kwargs=api_visit,
         get=API_POST_ONLY_PROTOCOL,
@@ -375,7 +380,11 @@ MATRIX: dict[str, Entry] = {
     # The leadership's dashboard and recaps: every reader, each of their own hosts.
     "recaps:dashboard": Entry(get=READ_LIST),
     "recaps:download": Entry(kwargs=lambda o: {"period": "2025-04", "kind": "xlsx"}, get=READ_LIST),
-    "recap": Entry(kwargs=lambda o: {"period": "2025-04"}, get=READ_LIST),
+    "recap": Entry(
+        kwargs=lambda o: {"period": "2025-04"},
+        get=roles(LOGIN, OK, OK, OK, 403, OK, 400),
+        note="without ?host= the administrator, who sees every host, must choose one (the 400 lists them)",
+    ),
 }
 
 

@@ -2,11 +2,13 @@
 
 import datetime as dt
 import json
+import zoneinfo
 
 import django_filters
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -30,6 +32,7 @@ from .permissions import IsReader
 from .scoping import HostForbidden, host_ids, scope_to_hosts
 from .selectors import visit_detail, visit_list
 from .serializers import (
+    BookingRefusedSerializer,
     BookingSerializer,
     CancelSerializer,
     ConflictCheckSerializer,
@@ -45,9 +48,9 @@ from .serializers import (
     VisitListSerializer,
 )
 from .services import ServiceError, visit_cancel, visit_import, visit_invitations_send, visit_reschedule
-from .services.base import BookingConflict
+from .services.base import BookingConflict, reasons_missing
 from .services.importing import AlreadyDecided
-from .services.scheduling import visit_schedule
+from .services.scheduling import visit_schedule, whole_visit_item
 from .services.workflow import (
     reply_letter_date_problem,
     reply_letter_issue,
@@ -56,7 +59,7 @@ from .services.workflow import (
     visit_report_approve,
     visit_start,
 )
-from .slots import free_slots
+from .slots import free_slots, office_day
 from .views import ics_response, reply_letter_response
 
 
@@ -182,8 +185,21 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Book the visit: window, main venue, agenda; checked against every other booking",
+        description=(
+            "Without `items` the visit keeps its agenda, moved by as much as the start moves and checked "
+            "again (a visit without agenda gets one item holding the venue for the whole window); "
+            "`items: []` books one item in the venue for the whole window. A visit lasts at most 14 days "
+            "(400). Hard conflicts answer 409. So do warnings (holiday, weekend, Friday prayer …) that "
+            "`overrides` gives no reason for: the body lists them and `reasons_missing` names their "
+            "codes; send `overrides: {code: reason}` to go ahead, and the reasons are recorded with the "
+            "booking. The 200 body lists the warnings accepted."
+        ),
         request=BookingSerializer,
-        responses={200: VisitDetailSerializer, 409: ConflictReportSerializer},
+        responses={
+            200: VisitDetailSerializer,
+            400: OpenApiResponse(description="Bad input, an unknown warning code or a blank reason."),
+            409: BookingRefusedSerializer,
+        },
     )
     @action(detail=True, methods=["post"])
     def schedule(self, request, pk=None):
@@ -199,18 +215,26 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
                     {"venue": [_("That room or site is not one of the host's.")]},
                     status=status.HTTP_400_BAD_REQUEST,
                 )
+        if "items" not in data:
+            items = None  # keep the visit's agenda (visit_schedule)
+        elif not data["items"]:
+            # As the booking page books an empty agenda: the venue is held for the whole visit.
+            items = [whole_visit_item(start=data["start"], end=data["end"], venue=venue)]
+        else:
+            items = _items(data)
         try:
             booked, report = visit_schedule(
                 visit=visit,
                 start=data["start"],
                 end=data["end"],
                 venue=venue,
-                items=_items(data),
-                overrides=data.get("overrides", {}),
+                items=items,
+                overrides=data["overrides"],
+                require_reasons=True,
                 by=request.user,
             )
         except BookingConflict as exc:
-            return _conflict_response(exc)
+            return _conflict_response(exc, data["overrides"])
         except ServiceError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         body = VisitDetailSerializer(self.get_queryset().get(pk=booked.pk)).data
@@ -375,10 +399,20 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Move the visit and its whole agenda to a new start; invitees get an update",
+        description=(
+            "Every agenda item moves by as much as the start does. `end` gives the visit new times: it "
+            "then ends there instead of keeping its length (the items still move by the start's offset; "
+            "one the new window does not hold answers 409 `outside_visit`). A visit lasts at most 14 days "
+            "(400). The moved booking is checked like a new one: hard conflicts answer 409, and so do "
+            "warnings of the new date that `overrides` ({code: reason}) gives no reason for "
+            "(`reasons_missing`); the reasons are recorded and replace the visit's booking warnings. The "
+            "200 body lists the warnings accepted."
+        ),
         request=RescheduleSerializer,
         responses={
             200: VisitDetailSerializer,
-            409: OpenApiResponse(description="Not movable, or into the past."),
+            400: OpenApiResponse(description="Bad input, an unknown warning code or a blank reason."),
+            409: BookingRefusedSerializer,
         },
     )
     @action(detail=True, methods=["post"])
@@ -386,13 +420,22 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
         visit = self.get_object()
         serializer = RescheduleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         try:
-            visit_reschedule(visit=visit, start=serializer.validated_data["start"], by=request.user)
+            visit_reschedule(
+                visit=visit,
+                start=data["start"],
+                end=data.get("end"),
+                overrides=data["overrides"],
+                require_reasons=True,
+                by=request.user,
+            )
         except BookingConflict as exc:
-            return _conflict_response(exc)
+            return _conflict_response(exc, data["overrides"])
         except ServiceError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        return Response(VisitDetailSerializer(self.get_queryset().get(pk=visit.pk)).data)
+        moved = self.get_queryset().get(pk=visit.pk)
+        return Response({**VisitDetailSerializer(moved).data, "warnings": moved.booking_warnings})
 
 
 def _visit_list_columns(visits):
@@ -408,9 +451,14 @@ def _visit_list_columns(visits):
     )
 
 
-def _conflict_response(exc: BookingConflict) -> Response:
-    """409 with the structured explanation: every error and warning, each with its code."""
-    body = {"detail": str(exc), **exc.report.as_dict()}
+def _conflict_response(exc: BookingConflict, overrides: dict[str, str] | None = None) -> Response:
+    """409 with the structured explanation: every error and warning, each with its code, and in
+    ``reasons_missing`` the codes of the warnings that ``overrides`` (as sent) gives no reason for."""
+    missing = reasons_missing(exc.report, overrides or {})
+    detail = str(exc)
+    if all(f.code == "reason_required" for f in exc.report.errors):
+        detail = _("Every warning needs a reason to go ahead: send them in “overrides” as {code: reason}.")
+    body = {"detail": detail, **exc.report.as_dict(), "reasons_missing": missing}
     return Response(body, status=status.HTTP_409_CONFLICT)
 
 
@@ -496,18 +544,33 @@ class FreeSlotsView(APIView):
                 {"venue": [_("That room or site is not one of the host's.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        duration = dt.timedelta(minutes=data["duration"])
+        if duration > office_day(host):
+            # No slot can be found, and an empty list would not say why.
+            message = _(
+                "A visit of %(duration)s minutes is longer than the host's office hours allow "
+                "(%(opens)s–%(closes)s, %(minutes)s minutes)."
+            ) % {
+                "duration": data["duration"],
+                "opens": f"{host.office_opens:%H:%M}",
+                "closes": f"{host.office_closes:%H:%M}",
+                "minutes": int(office_day(host).total_seconds() // 60),
+            }
+            raise serializers.ValidationError({"duration": [message]})
         slots = free_slots(
             host=host,
             first_day=data["first_day"],
             last_day=data["last_day"],
-            duration=dt.timedelta(minutes=data["duration"]),
+            duration=duration,
             official_ids=data["official_ids"],
             venue_ids=[data["venue"]] if data.get("venue") else None,
             venue_kind=data.get("venue_kind"),
             min_capacity=data.get("capacity", 0),
             limit=data.get("limit", 20),
         )
-        return Response(FreeSlotSerializer(slots, many=True).data)
+        # Written in the host's zone ("08:00:00+08:00" for a WITA host), as every time of the API is.
+        with timezone.override(zoneinfo.ZoneInfo(host.region.timezone)):
+            return Response(FreeSlotSerializer(slots, many=True).data)
 
 
 def _scoped_host(request, pk: int) -> Institution:

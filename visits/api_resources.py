@@ -5,7 +5,7 @@
 | ``regions/`` | provinces, regencies and cities (read only; public reference data: every reader sees all) |
 | ``institutions/`` | the user's hosts and the guest institutions of their hosts' visits (read only) |
 | ``officials/``, ``venues/`` | the hosts' officials and rooms or sites: list, create, change, remove |
-| ``agenda-items/`` | items of a scheduled visit; every write rebooks the agenda through ``visit_schedule`` |
+| ``agenda-items/`` | items of a scheduled visit; each write is checked against every booking, in place (ids stay) |
 | ``dispositions/`` | the leadership's decisions (read; deciding is ``POST visits/{id}/dispose/``) |
 | ``messages/`` | the outbox (read; sending is ``POST visits/{id}/send-invitations/``) |
 | ``calendar-feeds/`` | webcal subscriptions: list, create (the URL is shown once), revoke |
@@ -16,8 +16,10 @@ needs a reader role, writing protocol staff (``IsProtocolStaff``, the project de
 serializers refuse unknown fields (``resource_serializers.StrictFieldsMixin``).
 """
 
+import dataclasses
+
 import django_filters
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -27,7 +29,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from .api import BoundedDateTimeFilter
-from .conflicts import ProposedItem
+from .conflicts import ConflictReport, Finding, ProposedItem, check_booking
 from .enums import (
     AgendaKind,
     DispositionDecision,
@@ -66,8 +68,8 @@ from .resource_serializers import (
 from .scoping import scope_to_hosts
 from .serializers import ConflictReportSerializer
 from .services import ServiceError, calendar_feed_create, calendar_feed_revoke
-from .services.base import BookingConflict
-from .services.scheduling import visit_schedule
+from .services.base import BookingConflict, require_reasons_for_warnings
+from .services.lifecycle import schedule_signature, visit_changes_record
 
 FILTERS = [
     django_filters.rest_framework.DjangoFilterBackend,
@@ -281,49 +283,98 @@ def _proposed(item: AgendaItem) -> ProposedItem:
     return ProposedItem(item.start, item.end, item.venue_id, item.official_id, item.title, item.kind)
 
 
-def _agenda_rebook(
-    *, visit: Visit, items: list[tuple[ProposedItem, str]], overrides: dict, by
-) -> list[AgendaItem]:
-    """Book ``visit`` again at its own window and main venue with the agenda ``items`` (each with its
-    guest speaker), through ``visit_schedule``: checked against every other booking, SEQUENCE raised when
-    invitations went out. Returns the new items in the order given.
+def _agenda_item_write(
+    *,
+    visit: Visit,
+    item: AgendaItem | None,
+    proposed: ProposedItem | None,
+    speaker: str = "",
+    overrides: dict,
+    by,
+) -> AgendaItem | None:
+    """Add (``item`` None), change (both given) or remove (``proposed`` None) one agenda item of a
+    scheduled ``visit``, in place: the item keeps its id, and the other items are not touched.
 
-    The reasons given for the last booking's warnings are kept unless ``overrides`` gives new ones.
-    ``visit_schedule`` writes items without guest speakers (``ProposedItem`` has none), so they are put
-    back in the same transaction. Raises ``Conflict`` (409) for a visit that is not scheduled, and
-    ``BookingConflict`` for a clash; nothing is saved then.
+    The agenda as it would be is checked against every other booking (``conflicts.check_booking``, at the
+    visit's own window) as ``visit_schedule`` checks a booking; an item without a room is held in the
+    visit's main venue. The warnings replace ``Visit.booking_warnings``, with the reasons of the last
+    booking kept unless ``overrides`` ({code: reason}) gives new ones, and a warning without any reason is
+    refused (409, ``reason_required``) as at booking; the SEQUENCE grows when invitations
+    went out and what they show changed (``lifecycle.visit_changes_record``). The audit log records one
+    create, update or delete of the item. Returns the saved item (None after a removal).
+
+    Raises ``Conflict`` (409) for a visit that is not scheduled, ``BookingConflict`` for a clash (also
+    when PostgreSQL's room constraint refuses a booking made meanwhile); nothing is saved then.
     """
-    if visit.status != VisitStatus.SCHEDULED:
-        raise Conflict(
-            _(
-                "Agenda items can be changed on a scheduled visit; book this one first (POST /api/v1/visits/%(id)s/schedule/)."
-            )
-            % {"id": visit.pk}
+    not_scheduled = Conflict(
+        _(
+            "Agenda items can be changed on a scheduled visit; book this one first (POST /api/v1/visits/%(id)s/schedule/)."
         )
-    reasons = {
-        w["code"]: w.get("reason", "") for w in visit.booking_warnings if isinstance(w, dict) and "code" in w
-    }
-    with transaction.atomic():
-        try:
-            booked, _report = visit_schedule(
-                visit=visit,
+        % {"id": visit.pk}
+    )
+    if visit.status != VisitStatus.SCHEDULED:
+        raise not_scheduled
+    try:
+        with transaction.atomic():
+            visit = (
+                Visit.objects.select_for_update()
+                .select_related("host", "delegation", "venue")
+                .get(pk=visit.pk)
+            )
+            if visit.status != VisitStatus.SCHEDULED:
+                raise not_scheduled
+            if proposed is not None and proposed.venue_id is None and visit.venue_id:
+                proposed = dataclasses.replace(proposed, venue_id=visit.venue_id)
+            rows = [row for row in visit.agenda_items.order_by("start", "end", "pk") if row != item]
+            agenda = [_proposed(row) for row in rows] + ([proposed] if proposed is not None else [])
+            report = check_booking(
+                host=visit.host,
                 start=visit.start,
                 end=visit.end,
-                venue=visit.venue,
-                items=[proposed for proposed, _speaker in items],
-                overrides={**reasons, **overrides},
-                by=by,
+                items=agenda,
+                zone=visit.timezone,
+                delegation_id=visit.delegation_id,
+                delegation_size=visit.delegation.size,
+                exclude_visit_id=visit.pk,
             )
-        except BookingConflict:
+            reasons = {
+                w["code"]: w.get("reason", "")
+                for w in visit.booking_warnings
+                if isinstance(w, dict) and "code" in w
+            } | overrides
+            # As at booking: staff go ahead despite a warning only with a recorded reason (kept from the
+            # booking for the warnings it already had).
+            require_reasons_for_warnings(report, reasons)
+            if report.errors:
+                raise BookingConflict(report)
+            before = schedule_signature(visit)
+            if proposed is None:
+                item.delete()
+                saved = None
+            else:
+                saved = item or AgendaItem(visit=visit)
+                saved.start, saved.end = proposed.start, proposed.end
+                saved.venue_id, saved.official_id = proposed.venue_id, proposed.official_id
+                saved.title, saved.kind = proposed.title or visit.title, proposed.kind or AgendaKind.OTHER
+                saved.guest_speaker = speaker if proposed.official_id is None else ""
+                saved.holds_room = True
+                saved.save()
+            visit.booking_warnings = [
+                {**finding.as_dict(), "reason": (reasons.get(finding.code) or "").strip()}
+                for finding in report.warnings
+            ]
+            visit.save(update_fields=["booking_warnings", "updated_at"])
+            visit_changes_record(visit=visit, before=before, by=by)
+    except IntegrityError as exc:
+        # PostgreSQL's exclusion constraint: another booking of the room committed between check and write.
+        if "agenda_item_room_not_double_booked" not in str(exc):
             raise
-        except ServiceError as exc:
-            raise Conflict(str(exc)) from exc
-        rows = list(AgendaItem.objects.filter(visit=booked).order_by("pk"))
-        for row, (proposed, speaker) in zip(rows, items, strict=True):
-            if speaker and proposed.official_id is None:
-                row.guest_speaker = speaker
-                row.save(update_fields=["guest_speaker"])
-    return rows
+        raise BookingConflict(
+            ConflictReport(
+                errors=[Finding("room_double_booked", _("The room was booked by someone else a moment ago."))]
+            )
+        ) from exc
+    return saved
 
 
 def _conflict_response(exc: BookingConflict) -> Response:
@@ -338,24 +389,24 @@ def _conflict_response(exc: BookingConflict) -> Response:
     ),
     retrieve=extend_schema(summary="One agenda item"),
     create=extend_schema(
-        summary="Add an item to a scheduled visit's agenda (the agenda is rebooked and checked)",
-        description="The whole agenda is booked again through the booking service, so every item gets a new "
-        "id; the response is the new item. A clash answers 409 as `POST visits/{id}/schedule/` does.",
+        summary="Add an item to a scheduled visit's agenda (checked against every booking)",
+        description="The agenda with the new item is checked as a booking is; the other items keep their "
+        "ids; the response is the new item. A clash answers 409 as `POST visits/{id}/schedule/` does.",
         request=AgendaItemWriteSerializer,
         responses={201: AgendaItemResourceSerializer, **BOOKING_REFUSED},
     ),
     update=extend_schema(
-        summary="Change an item (the agenda is rebooked; the item gets a new id)",
+        summary="Change an item in place (checked against every booking; the id stays)",
         request=AgendaItemWriteSerializer,
         responses={200: AgendaItemResourceSerializer, **BOOKING_REFUSED},
     ),
     partial_update=extend_schema(
-        summary="Change part of an item (the agenda is rebooked; the item gets a new id)",
+        summary="Change part of an item in place (checked against every booking; the id stays)",
         request=AgendaItemWriteSerializer,
         responses={200: AgendaItemResourceSerializer, **BOOKING_REFUSED},
     ),
     destroy=extend_schema(
-        summary="Remove an item (the rest of the agenda is rebooked)",
+        summary="Remove an item (the other items keep their ids)",
         responses={204: None, 409: ConflictReportSerializer},
     ),
 )
@@ -372,12 +423,22 @@ class AgendaItemViewSet(viewsets.ModelViewSet):
     def _visit(self, visit_id: int) -> Visit:
         return Visit.objects.select_related("host", "venue").get(pk=visit_id)
 
-    def _respond(self, visit: Visit, items, index: int, overrides: dict, code: int) -> Response:
+    def _write(self, *, visit: Visit, item, proposal, overrides: dict, code: int) -> Response:
+        proposed, speaker = proposal if proposal is not None else (None, "")
         try:
-            rows = _agenda_rebook(visit=visit, items=items, overrides=overrides, by=self.request.user)
+            saved = _agenda_item_write(
+                visit=visit,
+                item=item,
+                proposed=proposed,
+                speaker=speaker,
+                overrides=overrides,
+                by=self.request.user,
+            )
         except BookingConflict as exc:
             return _conflict_response(exc)
-        row = self.get_queryset().get(pk=rows[index].pk)
+        if saved is None:
+            return Response(status=code)
+        row = self.get_queryset().get(pk=saved.pk)
         return Response(AgendaItemResourceSerializer(row).data, status=code)
 
     def _proposal(self, data: dict, item: AgendaItem | None = None) -> tuple[ProposedItem, str]:
@@ -399,9 +460,13 @@ class AgendaItemViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         visit = self._visit(data["visit"].pk)
-        items = [(_proposed(i), i.guest_speaker) for i in visit.agenda_items.order_by("start", "end", "pk")]
-        items.append(self._proposal(data))
-        return self._respond(visit, items, len(items) - 1, data["overrides"], status.HTTP_201_CREATED)
+        return self._write(
+            visit=visit,
+            item=None,
+            proposal=self._proposal(data),
+            overrides=data["overrides"],
+            code=status.HTTP_201_CREATED,
+        )
 
     def update(self, request, *args, **kwargs):
         item = self.get_object()
@@ -426,27 +491,20 @@ class AgendaItemViewSet(viewsets.ModelViewSet):
         serializer = AgendaItemWriteSerializer(data=body, visit=visit, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        rows = list(visit.agenda_items.order_by("start", "end", "pk"))
-        items = [
-            self._proposal(data, row) if row.pk == item.pk else (_proposed(row), row.guest_speaker)
-            for row in rows
-        ]
-        index = next(i for i, row in enumerate(rows) if row.pk == item.pk)
-        return self._respond(visit, items, index, data["overrides"], status.HTTP_200_OK)
+        return self._write(
+            visit=visit,
+            item=item,
+            proposal=self._proposal(data, item),
+            overrides=data["overrides"],
+            code=status.HTTP_200_OK,
+        )
 
     def destroy(self, request, *args, **kwargs):
         item = self.get_object()
         visit = self._visit(item.visit_id)
-        items = [
-            (_proposed(row), row.guest_speaker)
-            for row in visit.agenda_items.order_by("start", "end", "pk")
-            if row.pk != item.pk
-        ]
-        try:
-            _agenda_rebook(visit=visit, items=items, overrides={}, by=request.user)
-        except BookingConflict as exc:
-            return _conflict_response(exc)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return self._write(
+            visit=visit, item=item, proposal=None, overrides={}, code=status.HTTP_204_NO_CONTENT
+        )
 
 
 # --- Dispositions and messages -------------------------------------------------------------------------

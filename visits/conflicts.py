@@ -19,7 +19,11 @@ Warnings (staff may go ahead, giving a reason that is recorded):
 - ``weekend``, ``not_reception_day``, ``outside_office_hours``, ``short_notice`` (fewer working days than
   the host's lead time), ``friday_prayer`` (an item runs into the Friday-prayer window, in the host's
   zone), ``over_capacity`` (the delegation is larger than a room or site), ``delegation_elsewhere`` (the
-  same delegation is booked elsewhere at that time).
+  guest institution, ``Delegation.institution``, has another booked visit at that time, at this host or
+  another, whatever its letter).
+
+Every time in a message is written in the host's zone with its label ("25/04/2025 10:00–12:00 WITA"),
+whatever offset the caller sent.
 """
 
 import datetime as dt
@@ -28,12 +32,16 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 import holidays
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .enums import VisitStatus
+from delegations.models import Delegation
+
+from .enums import HOLDS_ROOMS
 from .models import AgendaItem, Institution, Official, Venue, Visit
+from .zones import zone_label
 
 ARRIVAL_LEAD = dt.timedelta(hours=2)
 
@@ -72,6 +80,28 @@ class ConflictReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def distinct_errors(self) -> list[Finding]:
+        """The errors without repeated sentences, in order: two items clashing with the same booking give
+        the same message, which a reader needs once (``errors`` keeps each finding)."""
+        distinct, seen = [], set()
+        for finding in self.errors:
+            if finding.message not in seen:
+                seen.add(finding.message)
+                distinct.append(finding)
+        return distinct
+
+    def error_text(self) -> str:
+        """Every error's message once, in order, as one paragraph (``distinct_errors``)."""
+        return " ".join(finding.message for finding in self.distinct_errors())
+
+    def warnings_by_code(self) -> list[tuple[str, list[Finding]]]:
+        """The warnings grouped by ``code`` in order of first appearance: staff give one reason per code
+        (``overrides``), so a form asks once per code and lists the findings under it."""
+        groups: dict[str, list[Finding]] = {}
+        for finding in self.warnings:
+            groups.setdefault(finding.code, []).append(finding)
+        return list(groups.items())
 
     def as_dict(self) -> dict:
         return {
@@ -114,7 +144,13 @@ def lead_time_cutoff(today: dt.date, working_days: int) -> dt.date:
 
 
 def _fmt(moment: dt.datetime, tz) -> str:
+    """The date and time of a range's start in ``tz``: "25/04/2025 10:00" (the label follows its end)."""
     return moment.astimezone(tz).strftime("%d/%m/%Y %H:%M")
+
+
+def _until(moment: dt.datetime, tz) -> str:
+    """The time a range ends in ``tz`` with the zone's label: "12:00 WITA" (``zones.zone_label``)."""
+    return f"{moment.astimezone(tz):%H:%M} {zone_label(tz.key, moment)}"
 
 
 def check_booking(
@@ -147,7 +183,7 @@ def check_booking(
         report.errors.append(Finding("naive_datetime", _("Every time must carry its time zone.")))
         return report
     if end <= start:
-        report.errors.append(Finding("end_before_start", _("The visit ends before it starts.")))
+        report.errors.append(Finding("end_before_start", _("The visit must end after it starts.")))
         return report
     if start < now and not allow_past:
         report.errors.append(Finding("in_the_past", _("A new booking cannot start in the past.")))
@@ -161,29 +197,53 @@ def check_booking(
     _check_days_and_hours(report, host, start, end, items, tz, now)
     _check_capacity(report, items, delegation_size)
     if delegation_id is not None:
-        clash = (
-            Visit.objects.filter(delegation_id=delegation_id, start__lt=end, end__gt=start)
-            .exclude(status=VisitStatus.CANCELLED)
-            .exclude(pk=exclude_visit_id)
-            .values_list("pk", "title")
-            .first()
-        )
-        if clash:
-            report.warnings.append(
-                Finding(
-                    "delegation_elsewhere",
-                    _("The same delegation is booked for “%(title)s” at that time.") % {"title": clash[1]},
-                    other_visit=clash[0],
-                )
-            )
+        _check_guest_elsewhere(report, host, delegation_id, start, end, exclude_visit_id, tz)
     return report
+
+
+def _check_guest_elsewhere(report, host, delegation_id, start, end, exclude_visit_id, tz) -> None:
+    """Warn when the delegation's institution has another booked visit overlapping ``start``–``end``, under
+    any letter and at any host. Only booked visits count (``HOLDS_ROOMS``): a request not yet booked holds
+    no time. The delegation's own visit at this host is the one being booked and never clashes with
+    itself, even when the caller gives no ``exclude_visit_id``. Another host's visit is told by its time
+    only: its title and id are that host's business."""
+    institution = Delegation.objects.filter(pk=delegation_id).values("institution_id")
+    clash = (
+        Visit.objects.filter(
+            delegation__institution_id=Subquery(institution),
+            status__in=HOLDS_ROOMS,
+            start__lt=end,
+            end__gt=start,
+        )
+        .exclude(pk=exclude_visit_id)
+        .exclude(delegation_id=delegation_id, host=host)
+        .select_related("delegation__institution")
+        .only("start", "end", "title", "host_id", "delegation__institution__name")
+        .order_by("start", "pk")
+        .first()
+    )
+    if clash is None:
+        return
+    times = {
+        "institution": clash.delegation.institution.name,
+        "start": _fmt(clash.start, tz),
+        "end": _until(clash.end, tz),
+    }
+    if clash.host_id == host.pk:
+        message = _("%(institution)s has another visit at that time: “%(title)s”, %(start)s–%(end)s.")
+        report.warnings.append(
+            Finding("delegation_elsewhere", message % {**times, "title": clash.title}, other_visit=clash.pk)
+        )
+    else:
+        message = _("%(institution)s has another visit at that time, at another host: %(start)s–%(end)s.")
+        report.warnings.append(Finding("delegation_elsewhere", message % times))
 
 
 def _check_items_themselves(report, items, start, end, tz) -> None:
     for index, item in enumerate(items):
         if item.end <= item.start:
             report.errors.append(
-                Finding("end_before_start", _("This item ends before it starts."), item=index)
+                Finding("end_before_start", _("This item must end after it starts."), item=index)
             )
             continue
         earliest = start - ARRIVAL_LEAD if item.kind == "arrival" else start
@@ -192,7 +252,7 @@ def _check_items_themselves(report, items, start, end, tz) -> None:
                 Finding(
                     "outside_visit",
                     _("%(start)s–%(end)s is outside the visit.")
-                    % {"start": _fmt(item.start, tz), "end": item.end.astimezone(tz).strftime("%H:%M")},
+                    % {"start": _fmt(item.start, tz), "end": _until(item.end, tz)},
                     item=index,
                 )
             )
@@ -255,7 +315,7 @@ def _check_rooms(report, host, items, exclude_visit_id, tz) -> None:
                     % {
                         "room": clash.venue.name,
                         "start": _fmt(clash.start, tz),
-                        "end": clash.end.astimezone(tz).strftime("%H:%M"),
+                        "end": _until(clash.end, tz),
                         "visit": clash.visit.title,
                         "buffer": host.venue_buffer_minutes,
                     },
@@ -285,7 +345,7 @@ def _check_officials(report, items, exclude_visit_id, tz) -> None:
                         "official": clash.official.name,
                         "visit": clash.visit.title,
                         "start": _fmt(clash.start, tz),
-                        "end": clash.end.astimezone(tz).strftime("%H:%M"),
+                        "end": _until(clash.end, tz),
                     },
                     item=index,
                     other_visit=clash.visit_id,
@@ -335,9 +395,9 @@ def _check_days_and_hours(report, host, start, end, items, tz, now) -> None:
                     _("%(start)s–%(end)s is outside office hours (%(opens)s–%(closes)s).")
                     % {
                         "start": _fmt(a, tz),
-                        "end": b.strftime("%H:%M"),
+                        "end": _until(b, tz),
                         "opens": host.office_opens.strftime("%H:%M"),
-                        "closes": host.office_closes.strftime("%H:%M"),
+                        "closes": f"{host.office_closes:%H:%M} {zone_label(tz.key, a)}",
                     },
                     item=index if items else None,
                 )
@@ -355,9 +415,9 @@ def _check_days_and_hours(report, host, start, end, items, tz, now) -> None:
                         _("%(start)s–%(end)s runs into the Friday-prayer window (%(from)s–%(to)s).")
                         % {
                             "start": _fmt(a, tz),
-                            "end": b.strftime("%H:%M"),
+                            "end": _until(b, tz),
                             "from": host.friday_prayer_start.strftime("%H:%M"),
-                            "to": host.friday_prayer_end.strftime("%H:%M"),
+                            "to": f"{host.friday_prayer_end:%H:%M} {zone_label(tz.key, a)}",
                         },
                         item=index if items else None,
                     )

@@ -41,6 +41,7 @@ def _known_zones() -> frozenset[str]:
 
 
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class VisitFileError(Exception):
@@ -133,6 +134,8 @@ class VisitFile:
     agenda: list[AgendaItemData]
     points: list[str] = field(default_factory=list)
     follow_ups: list[FollowUpData] = field(default_factory=list)
+    # When the host's office received the request letter, if the file says (not stored; checked only).
+    received_date: dt.date | None = None
     photo_caption: str = ""
     news_byline: str = ""
     warnings: list[str] = field(default_factory=list)
@@ -167,11 +170,20 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+# Dates stay text: YAML's own timestamp resolver turns an unquoted 2027-02-30 into an error about the
+# whole file ("day is out of range for month", without a field), while ``_Reader.date`` reads the text
+# and names the field, as it does for a quoted date.
+_NoAliasLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def decode_visit_text(text: str, *, json_file: bool = False, name: str = "(file)"):
     """Decode a visit file's text (JSON when ``json_file``, else YAML without aliases) into plain data.
 
-    Raises ``VisitFileError`` for bad syntax, a date YAML cannot build (2025-02-30), nesting too deep,
-    or numbers too long to read.
+    YAML dates and timestamps are left as text (``_NoAliasLoader``); ``parse_visit_data`` checks them
+    field by field. Raises ``VisitFileError`` for bad syntax, nesting too deep, or numbers too long to read.
     """
     if len(text) > MAX_FILE_BYTES:
         raise VisitFileError([(name, _("is larger than 1 MB; a visit file is a few kilobytes"))])
@@ -298,8 +310,16 @@ class _Reader:
         if isinstance(value, dt.datetime):
             value = value.date()
         if isinstance(value, str):
+            text = value.strip()
             with contextlib.suppress(ValueError):
-                value = dt.date.fromisoformat(value.strip())
+                value = dt.date.fromisoformat(text)
+            if isinstance(value, str) and _DATE_RE.match(text):
+                # Written right, but no calendar has it: 2027-02-30, 2027-13-01.
+                self.problem(
+                    f"{path}.{key}",
+                    _("%(value)s does not exist: check the day and the month") % {"value": text},
+                )
+                return None
         if not isinstance(value, dt.date):
             self.problem(
                 f"{path}.{key}",
@@ -525,6 +545,13 @@ class _Reader:
 
         letter_number = self.text(request, "letter_number", "request")
         letter_date = self.date(request, "letter_date", "request")
+        received_date = self.date(request, "received_date", "request", required=False)
+        if letter_date and received_date and received_date < letter_date:
+            self.problem(
+                "request.received_date",
+                _("%(received)s is before the letter's date %(date)s")
+                % {"received": received_date, "date": letter_date},
+            )
         kind = self.choice(request, "kind", "request", VisitKind)
         topics = self.text_list(request, "topics", "request", max_length=300)
 
@@ -607,6 +634,7 @@ class _Reader:
             agenda=sorted(agenda, key=lambda item: (item.start, item.end)),
             points=points,
             follow_ups=follow_ups,
+            received_date=received_date,
             photo_caption=photo_caption,
             news_byline=self.text(outcome, "news_byline", "outcome", required=False),
             warnings=self.warnings,
@@ -708,7 +736,7 @@ class _Reader:
                 self.problem("visit", _("needs start and end times, or an agenda to take them from"))
             return None, None
         if end <= start:
-            self.problem("visit.end", _("the visit ends before it starts"))
+            self.problem("visit.end", _("the visit must end after it starts"))
             return None, None
         return start, end
 

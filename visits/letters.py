@@ -2,13 +2,26 @@
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 
 from reports.pdf import BASE_URL, ProjectFilesFetcher
 
-from .enums import HOLDS_ROOMS
+from .enums import HOLDS_ROOMS, VisitKind
 from .models import ReplyLetter
 from .zones import local_range, long_date, plain_date, zone_label
+
+# What the letter calls the visit it answers, by ``VisitKind``, article included. The kinds' own labels
+# cannot be followed by "visit": "Working visit (kunjungan kerja)" already is one ("a working visit
+# (kunjungan kerja) visit"), and a courtesy call or an audience is not "a … visit" at all.
+REQUESTED_VISIT = {
+    VisitKind.COMPARATIVE_STUDY: _("a comparative study visit (studi komparasi)"),
+    VisitKind.STUDY_VISIT: _("a study visit (studi banding)"),
+    VisitKind.WORKING_VISIT: _("a working visit (kunjungan kerja)"),
+    VisitKind.AUDIENCE: _("an audience (audiensi)"),
+    VisitKind.COURTESY_CALL: _("a courtesy call"),
+    VisitKind.OTHER: _("a visit"),
+}
 
 
 def reply_letter_pdf(*, letter: ReplyLetter, language: str = "id") -> bytes:
@@ -33,6 +46,7 @@ def reply_letter_pdf(*, letter: ReplyLetter, language: str = "id") -> bytes:
             if zone_label(guest_zone, visit.start) != zone_label(visit.timezone, visit.start)
             else None,
             "scheduled": visit.status in HOLDS_ROOMS,
+            "requested_visit": str(REQUESTED_VISIT.get(visit.kind, REQUESTED_VISIT[VisitKind.OTHER])),
         }
         html = render_to_string("visits/reply_letter.html", context)
     return HTML(string=html, base_url=BASE_URL, url_fetcher=ProjectFilesFetcher()).write_pdf()

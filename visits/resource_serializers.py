@@ -28,7 +28,7 @@ from .models import (
     Visit,
 )
 from .permissions import HostScopedPrimaryKeyRelatedField
-from .serializers import in_visit_zone
+from .serializers import OverridesField, in_visit_zone
 
 
 class StrictFieldsMixin:
@@ -222,13 +222,7 @@ class AgendaItemWriteSerializer(StrictFieldsMixin, serializers.Serializer):
     venue = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     official = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     guest_speaker = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    overrides = serializers.DictField(
-        child=serializers.CharField(max_length=500),
-        required=False,
-        default=dict,
-        write_only=True,
-        help_text="{warning code: reason} for warnings staff accept; the reasons of the last booking are kept",
-    )
+    overrides = OverridesField(write_only=True)
 
     def __init__(self, *args, visit=None, **kwargs):
         # On update the visit is the item's own and not part of the body.

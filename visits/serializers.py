@@ -11,6 +11,7 @@ from reports.models import FollowUp, KeyPoint
 
 from .enums import AgendaKind, DispositionDecision, VenueKind
 from .models import AgendaItem, ReplyLetter, StatusChange, Visit, VisitOfficial
+from .services.base import WARNING_CODES, override_problems, visit_length_problem
 
 
 def in_visit_zone(data: dict, zone: str) -> dict:
@@ -179,21 +180,6 @@ class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text="sent to everyone who was invited")
 
 
-class RescheduleSerializer(serializers.Serializer):
-    start = serializers.DateTimeField(
-        help_text="the new start, ISO 8601 with its UTC offset (2025-05-02T09:00:00+07:00); the agenda moves with it"
-    )
-
-    def validate_start(self, value):
-        raw = str(self.initial_data.get("start", ""))
-        time_part = raw.partition("T")[2]
-        if not (time_part.endswith("Z") or "+" in time_part or "-" in time_part):
-            raise serializers.ValidationError(
-                _("Give the time with its UTC offset, e.g. 2025-05-02T09:00:00+07:00.")
-            )
-        return value
-
-
 class ProposedItemSerializer(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
@@ -210,19 +196,87 @@ def _aware(value: str) -> bool:
     return time_part.endswith("Z") or "+" in time_part or "-" in time_part
 
 
+OVERRIDES_HELP = (
+    "{warning code: reason} for the warnings staff go ahead despite; every warning of the booking needs "
+    "a non-blank reason, else 409 with `reasons_missing`. Codes: " + ", ".join(sorted(WARNING_CODES))
+)
+
+
+class OverridesField(serializers.DictField):
+    """``{warning code: reason}``: only warning codes of ``conflicts.check_booking``, each with a
+    non-blank string (``services.base.override_problems``); 400 naming the code otherwise."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            child=serializers.CharField(max_length=500, allow_blank=True),
+            required=False,
+            default=dict,
+            help_text=OVERRIDES_HELP,
+            **kwargs,
+        )
+
+    def to_internal_value(self, data):
+        # The raw value is checked first: the child CharField would quietly turn 5 into "5".
+        problems = override_problems(data)
+        if problems:
+            raise serializers.ValidationError({code: [message] for code, message in problems.items()})
+        return {code: reason.strip() for code, reason in super().to_internal_value(data).items()}
+
+
+def _length_problem(attrs: dict) -> dict:
+    """{"end": [message]} when the window from ``start`` to ``end`` is longer than a visit may last."""
+    if attrs.get("start") and attrs.get("end"):
+        problem = visit_length_problem(attrs["start"], attrs["end"])
+        if problem:
+            return {"end": [problem]}
+    return {}
+
+
+class RescheduleSerializer(serializers.Serializer):
+    """A move: the new start, optionally the new end, and the reasons given for the new date's warnings."""
+
+    start = serializers.DateTimeField(
+        help_text="the new start, ISO 8601 with its UTC offset (2025-05-02T09:00:00+07:00); the agenda moves with it"
+    )
+    end = serializers.DateTimeField(
+        required=False,
+        help_text="the new end, ISO 8601 with its UTC offset; default: the same length as before. The agenda "
+        "still moves by the start's offset; an item the new window does not hold is refused (409 outside_visit)",
+    )
+    overrides = OverridesField()
+
+    def validate(self, attrs):
+        raw = self.initial_data
+        naive = [key for key in ("start", "end") if key in raw and not _aware(raw.get(key, ""))]
+        if naive:
+            raise serializers.ValidationError(
+                {
+                    key: [_("Give the time with its UTC offset, e.g. 2025-05-02T09:00:00+07:00.")]
+                    for key in naive
+                }
+            )
+        if "end" in attrs and attrs["end"] <= attrs["start"]:
+            raise serializers.ValidationError({"end": [_("The visit must end after it starts.")]})
+        problems = _length_problem(attrs)
+        if problems:
+            raise serializers.ValidationError(problems)
+        return attrs
+
+
 class BookingSerializer(serializers.Serializer):
     """A booking: the visit's window, main venue, agenda and the reasons given for warnings."""
 
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     venue = serializers.IntegerField(required=False, allow_null=True)
-    items = ProposedItemSerializer(many=True, required=False, default=list)
-    overrides = serializers.DictField(
-        child=serializers.CharField(max_length=500),
+    items = ProposedItemSerializer(
+        many=True,
         required=False,
-        default=dict,
-        help_text="{warning code: reason} for the warnings staff accept",
+        help_text="the agenda; left out: the visit's agenda is kept (moved with the start) or, when it has "
+        "none, one item holds the venue for the whole window; an empty list: one item in the venue for "
+        "the whole window",
     )
+    overrides = OverridesField()
 
     def validate(self, attrs):
         raw = self.initial_data
@@ -242,6 +296,9 @@ class BookingSerializer(serializers.Serializer):
             )
         if len(attrs.get("items", [])) > 100:
             raise serializers.ValidationError({"items": [_("At most 100 agenda items.")]})
+        problems = _length_problem(attrs)
+        if problems:
+            raise serializers.ValidationError(problems)
         return attrs
 
 
@@ -263,6 +320,16 @@ class FindingSerializer(serializers.Serializer):
 class ConflictReportSerializer(serializers.Serializer):
     errors = FindingSerializer(many=True)
     warnings = FindingSerializer(many=True)
+
+
+class BookingRefusedSerializer(ConflictReportSerializer):
+    """The 409 body of a booking or a move that was refused."""
+
+    detail = serializers.CharField()
+    reasons_missing = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="codes of the warnings that need a reason in `overrides` ({code: reason}) to go ahead",
+    )
 
 
 class FreeSlotQuerySerializer(serializers.Serializer):

@@ -46,6 +46,13 @@ class _Busy:
         return any(b > start for _a, b in self.intervals[low:high])
 
 
+def office_day(host: Institution) -> dt.timedelta:
+    """How long the host's office day is (``office_opens`` to ``office_closes``): no free slot is longer."""
+    opens = dt.datetime.combine(dt.date.min, host.office_opens)
+    closes = dt.datetime.combine(dt.date.min, host.office_closes)
+    return max(closes - opens, dt.timedelta(0))
+
+
 def free_slots(
     *,
     host: Institution,
@@ -60,7 +67,9 @@ def free_slots(
     limit: int = 20,
     now: dt.datetime | None = None,
 ) -> list[Slot]:
-    """The ``limit`` best free slots of ``duration`` between ``first_day`` and ``last_day`` (host's dates).
+    """The ``limit`` best free slots of ``duration`` between ``first_day`` and ``last_day`` (host's dates),
+    each with aware ``start`` and ``end`` in the host's zone (``host.region.timezone``). None when
+    ``duration`` is longer than the office day (``office_day``): a caller that must explain it checks first.
 
     Rooms: ``venue_ids`` when given, else every room of the host of ``venue_kind`` (any kind but tour
     sites when None) holding at least ``min_capacity``. Raises ``ValueError`` for a non-positive duration or a reversed range.

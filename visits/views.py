@@ -1,6 +1,7 @@
 """Staff pages: the visit list, a visit page, and its actions (send, cancel, move, .ics, report PDF)."""
 
 import datetime as dt
+import zoneinfo
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from delegations.selectors import delegation_of_contact
 from delegations.services import delegation_page_revoke, delegation_page_token
 from reports.views import report_download
 
-from .calendar import VIEWS, calendar_days, step
+from .calendar import VIEWS, calendar_days, calendar_hosts, calendar_zone, step
 from .conflicts import ProposedItem, check_booking
 from .enums import AgendaKind, DispositionDecision, MessageStatus, VenueKind, VisitStatus
 from .ical import calendar_bytes, invitation_calendar
@@ -221,9 +222,16 @@ class VisitCancelView(ProtocolStaffRequiredMixin, View):
 
 
 class VisitRescheduleView(ProtocolStaffRequiredMixin, View):
-    """Move the visit: the new date and start time are read in the visit's own zone."""
+    """Move the visit: the new date and start time are read in the visit's own zone.
+
+    The move is checked like a booking (``visit_reschedule``): a hard conflict, or a warning of the new
+    date (holiday, cuti bersama, Friday prayer …) without a reason, shows templates/visits/reschedule.html
+    with the findings and a reason field per warning (409); sent again with the reasons, the visit moves
+    and the reasons are recorded, as on the booking page.
+    """
 
     http_method_names = ["post"]
+    template_name = "visits/reschedule.html"
 
     def post(self, request, pk: int):
         visit = get_object_or_404(scoped_visits(request, Visit.objects.select_related("host")), pk=pk)
@@ -233,10 +241,29 @@ class VisitRescheduleView(ProtocolStaffRequiredMixin, View):
         except ValueError:
             messages.error(request, _("Give the new date and start time."))
             return redirect("visits:detail", pk=pk)
+        reasons = {
+            key.removeprefix("reason_"): value
+            for key, value in request.POST.items()
+            if key.startswith("reason_")
+        }
         try:
             visit_reschedule(
-                visit=visit, start=dt.datetime.combine(day, at, tzinfo=visit.tzinfo), by=request.user
+                visit=visit,
+                start=dt.datetime.combine(day, at, tzinfo=visit.tzinfo),
+                overrides=reasons,
+                require_reasons=True,
+                by=request.user,
             )
+        except BookingConflict as exc:
+            context = {
+                "visit": visit,
+                "date": day.isoformat(),
+                "time": at.strftime("%H:%M"),
+                "report": exc.report,
+                "reasons": reasons,
+                "zone": zone_label(visit.timezone, visit.start),
+            }
+            return render(request, self.template_name, context, status=409)
         except ServiceError as exc:
             messages.error(request, str(exc))
         else:
@@ -371,28 +398,43 @@ class VisitReportPdfView(ReaderRequiredMixin, View):
 
 
 class CalendarView(ReaderRequiredMixin, View):
-    """``/calendar/?view=month|week|day&date=YYYY-MM-DD&venue=<id>&official=<id>``."""
+    """``/calendar/?view=month|week|day&date=YYYY-MM-DD&host=<id>&venue=<id>&official=<id>``.
+
+    Times are read in the zone of the host shown (``?host=``, or the user's only host, or all the user's
+    hosts when they share a zone) and labelled once above the calendar; when the hosts shown keep different
+    zones, each visit is read in its own and labelled on its entry (``visits.calendar``).
+    """
 
     def get(self, request):
         view = request.GET.get("view") if request.GET.get("view") in VIEWS else "month"
+        hosts = list(calendar_hosts(request.user))
+        host_id = _int_or_none(request.GET.get("host"))
+        chosen = next((host for host in hosts if host.pk == host_id), None)
+        zone = calendar_zone([chosen] if chosen else hosts, settings.TIME_ZONE)
+        today = timezone.now().astimezone(zoneinfo.ZoneInfo(zone or settings.TIME_ZONE)).date()
         try:
             anchor = dt.date.fromisoformat(request.GET.get("date", ""))
         except ValueError:
-            anchor = timezone.localdate()
+            anchor = today
         if not CALENDAR_FIRST <= anchor <= CALENDAR_LAST:
             # A month or week view around 1 January 1 or 31 December 9999 runs off Python's dates.
-            anchor = timezone.localdate()
+            anchor = today
         venue_id = _int_or_none(request.GET.get("venue"))
         official_id = _int_or_none(request.GET.get("official"))
+        visits = scoped_visits(request)
+        venues = scope_to_hosts(Venue.objects, request.user, field="institution")
+        officials = scope_to_hosts(Official.objects, request.user, field="institution")
+        if chosen:
+            visits, venues, officials = (
+                visits.filter(host=chosen),
+                venues.filter(institution=chosen),
+                officials.filter(institution=chosen),
+            )
         days = calendar_days(
-            view=view,
-            anchor=anchor,
-            zone=settings.TIME_ZONE,
-            venue_id=venue_id,
-            official_id=official_id,
-            visits=scoped_visits(request),
+            view=view, anchor=anchor, zone=zone, venue_id=venue_id, official_id=official_id, visits=visits
         )
-        query = {k: v for k, v in (("venue", venue_id), ("official", official_id)) if v}
+        filters = (("host", chosen.pk if chosen else None), ("venue", venue_id), ("official", official_id))
+        query = {k: v for k, v in filters if v}
         context = {
             "view": view,
             "anchor": anchor,
@@ -401,16 +443,15 @@ class CalendarView(ReaderRequiredMixin, View):
             "previous": step(view, anchor, -1).isoformat(),
             "next": step(view, anchor, 1).isoformat(),
             "filters": urlencode(query),
-            "venues": scope_to_hosts(Venue.objects, request.user, field="institution").order_by(
-                "institution__name", "name"
-            ),
-            "officials": scope_to_hosts(Official.objects, request.user, field="institution").order_by(
-                "institution__name", "precedence", "name"
-            ),
+            "hosts": hosts,
+            "host_id": chosen.pk if chosen else None,
+            "venues": venues.order_by("institution__name", "name"),
+            "officials": officials.order_by("institution__name", "precedence", "name"),
             "venue_id": venue_id,
             "official_id": official_id,
-            "zone": zone_label(settings.TIME_ZONE, timezone.now()),
-            "today": timezone.localdate(),
+            # None: the hosts shown keep different zones, and each entry carries its own label.
+            "zone": zone_label(zone, timezone.now()) if zone else None,
+            "today": today,
         }
         return render(request, "visits/calendar.html", context)
 
@@ -543,9 +584,29 @@ class VisitBookView(ProtocolStaffRequiredMixin, View):
         visit = self.visit(pk)
         return render(request, self.template_name, self.context(visit, self.form_values(request, visit)))
 
+    def input_problems(self, request, visit: Visit) -> list[str]:
+        """What is wrong with the posted form before anything is checked against other bookings: a room
+        that is not one of the host's (another host's, or no room at all: the form offers only the host's),
+        and, to book, an empty date or time (the form's defaults are for showing it, not for saving)."""
+        problems = []
+        raw_venue = request.POST.get("venue", "").strip()
+        if raw_venue:
+            venue_id = _int_or_none(raw_venue)
+            if venue_id is None or not visit.host.venues.filter(pk=venue_id).exists():
+                problems.append(_("That room or site is not one of the host's."))
+        if request.POST.get("action") == "book" and not all(
+            request.POST.get(key, "").strip() for key in ("date", "start", "end")
+        ):
+            problems.append(_("Give the date and the start and end times."))
+        return problems
+
     def post(self, request, pk: int):
         visit = self.visit(pk)
         values = self.form_values(request, visit)
+        problems = self.input_problems(request, visit)
+        if problems:
+            context = self.context(visit, values, errors=problems, suggest=False)
+            return render(request, self.template_name, context, status=400)
         try:
             start, end = _window(values, visit)
         except ValueError:

@@ -8,7 +8,9 @@ import zoneinfo
 
 import pytest
 import time_machine
+from auditlog.models import LogEntry
 from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
 from rest_framework.test import APIClient
 
 from tests.factories import (
@@ -262,7 +264,7 @@ def test_official_wrong_types_and_malformed_json_are_400(host, protocol):
     assert wrong.status_code == 400
     assert sorted(wrong.json()["errors"]) == ["institution", "name", "precedence"]
     assert malformed.status_code == 400
-    assert malformed.json()["detail"].startswith("JSON parse error")
+    assert malformed.json()["detail"] == "The request body is not valid JSON (line 1, column 14)."
     assert not_an_object.status_code == 400
     assert Official.objects.count() == 1
 
@@ -510,6 +512,56 @@ def test_agenda_item_update_into_a_clash_is_409_and_nothing_changes(visit, proto
 
     assert response.status_code == 409
     assert AgendaItem.objects.get(pk=second.pk).start == dt.datetime(2025, 5, 6, 9, 30, tzinfo=WIB)
+
+
+def test_agenda_item_update_keeps_its_id_and_is_logged_as_an_update(visit, protocol):
+    first, second = AgendaItem.objects.filter(visit=visit).order_by("start")
+    LogEntry.objects.all().delete()
+
+    response = protocol.patch(
+        f"/api/v1/agenda-items/{second.pk}/", {"title": "Paparan inovasi"}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["id"] == second.pk
+    assert protocol.get(f"/api/v1/agenda-items/{second.pk}/").json()["title"] == "Paparan inovasi"
+    assert list(AgendaItem.objects.filter(visit=visit).order_by("start").values_list("pk", flat=True)) == [
+        first.pk,
+        second.pk,
+    ]
+    entries = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(AgendaItem))
+    assert [(e.object_pk, e.action) for e in entries] == [(str(second.pk), LogEntry.Action.UPDATE)]
+    assert entries.get().changes_dict["title"] == [second.title, "Paparan inovasi"]
+
+
+def test_agenda_item_update_into_a_clash_is_409_and_keeps_the_ids(visit, protocol):
+    first, second = AgendaItem.objects.filter(visit=visit).order_by("start")
+
+    response = protocol.put(
+        f"/api/v1/agenda-items/{second.pk}/",
+        {"start": "2025-05-06T09:15:00+07:00", "end": "2025-05-06T09:45:00+07:00", "title": "Paparan"},
+        format="json",
+    )
+
+    assert response.status_code == 409
+    assert [e["code"] for e in response.json()["errors"]] == ["agenda_overlap"]
+    assert list(AgendaItem.objects.filter(visit=visit).order_by("pk").values_list("pk", "start")) == [
+        (first.pk, first.start),
+        (second.pk, second.start),
+    ]
+
+
+def test_agenda_item_added_or_removed_leaves_the_other_ids(visit, protocol):
+    first, second = AgendaItem.objects.filter(visit=visit).order_by("start")
+
+    added = protocol.post("/api/v1/agenda-items/", item_body(visit), format="json")
+    removed = protocol.delete(f"/api/v1/agenda-items/{first.pk}/")
+
+    assert (added.status_code, removed.status_code) == (201, 204)
+    assert sorted(AgendaItem.objects.filter(visit=visit).values_list("pk", flat=True)) == [
+        second.pk,
+        added.json()["id"],
+    ]
 
 
 def test_agenda_item_cannot_move_to_another_visit(visit, protocol):
@@ -818,3 +870,25 @@ def test_venue_update(visit, protocol):
     assert response.status_code == 200
     assert (response.json()["capacity"], response.json()["kind"]) == (120, "hall")
     assert Venue.objects.get(pk=visit.venue_id).capacity == 120
+
+
+def test_agenda_item_with_a_new_warning_needs_a_reason(visit, protocol):
+    small = VenueFactory(institution=visit.host, capacity=1)
+
+    refused = protocol.post("/api/v1/agenda-items/", item_body(visit, venue=small.pk), format="json")
+    unknown = protocol.post(
+        "/api/v1/agenda-items/", item_body(visit, venue=small.pk, overrides={"sunny": "yes"}), format="json"
+    )
+    reason = "Sambutan singkat; tamu bergantian masuk"
+    accepted = protocol.post(
+        "/api/v1/agenda-items/",
+        item_body(visit, venue=small.pk, overrides={"over_capacity": reason}),
+        format="json",
+    )
+
+    assert refused.status_code == 409
+    assert {e["code"] for e in refused.json()["errors"]} == {"reason_required"}
+    assert unknown.status_code == 400
+    assert accepted.status_code == 201
+    visit.refresh_from_db()
+    assert {(w["code"], w["reason"]) for w in visit.booking_warnings} == {("over_capacity", reason)}

@@ -26,7 +26,9 @@ def test_month_calendar_shows_the_visit(visit, english):
     assert response.status_code == 200
     assert "April 2025" in body
     assert f'href="/visits/{visit.pk}/"' in body
-    assert "09:00 Pemerintah Kabupaten Buleleng" in body
+    # The chip names the guest shortly; the whole title, guest and room are in its title attribute.
+    assert '<span class="time">09:00</span> Pemkab Buleleng</a>' in body
+    assert "Times in WIB." in body
 
 
 @pytest.mark.parametrize("view", ["week", "day"])
@@ -69,8 +71,8 @@ def test_calendar_query_count_constant(host, english, django_assert_num_queries,
             end=dt.datetime(2025, 5, 6 + n, 12, 0, tzinfo=WIB),
         )
 
-    # session, user, role groups, the user's hosts, visits, rooms, officials
-    with django_assert_num_queries(7):
+    # session, user, role groups, the user's host ids, the hosts with their zones, visits, rooms, officials
+    with django_assert_num_queries(8):
         response = english.get("/calendar/", {"view": "month", "date": "2025-05-01"})
 
     assert response.content.decode().count('class="chip') == rows

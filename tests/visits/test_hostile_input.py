@@ -7,6 +7,7 @@ import pytest
 from django.utils import translation
 
 from delegations.models import Delegation
+from tests.conftest import DEMO_FILE
 from visits.enums import VisitStatus
 from visits.importer import VisitFileError, decode_visit_text, parse_visit_data
 from visits.models import Message, Official, Region, Visit
@@ -36,13 +37,40 @@ def test_yaml_alias_bomb_is_refused_before_it_expands():
 
 @pytest.mark.parametrize(
     ("text", "json_file"),
-    [("date: 2025-02-30\n", False), ("[" * 100_000, True), ('{"n": ' + "9" * 5000 + "}", True)],
+    # An impossible date is not a syntax error: test_impossible_date_names_its_field.
+    [("date: [2025-02-30\n", False), ("[" * 100_000, True), ('{"n": ' + "9" * 5000 + "}", True)],
 )
 def test_undecodable_files_give_a_message_not_a_traceback(text, json_file):
     with pytest.raises(VisitFileError) as caught:
         decode_visit_text(text, json_file=json_file)
 
     assert caught.value.problems[0][1].startswith("is not valid YAML or JSON")
+
+
+@pytest.mark.parametrize("quote", ["", '"'])
+def test_impossible_date_names_its_field(quote):
+    text = DEMO_FILE.read_text(encoding="utf-8")
+    text = text.replace("  date: 2025-04-25\n", f"  date: {quote}2027-02-30{quote}\n")
+    text = text.replace("letter_date: 2025-04-10\n", f"letter_date: {quote}2027-13-01{quote}\n")
+
+    problems = problems_of(decode_visit_text(text))
+
+    assert problems == [
+        ("request.letter_date", "2027-13-01 does not exist: check the day and the month"),
+        ("visit.date", "2027-02-30 does not exist: check the day and the month"),
+    ]
+
+
+def test_unquoted_dates_are_read_as_dates(demo_data):
+    data = parse_visit_data(decode_visit_text(DEMO_FILE.read_text(encoding="utf-8")))
+
+    assert (data.letter_date, data.start.date()) == (dt.date(2025, 4, 10), dt.date(2025, 4, 25))
+
+
+def test_a_date_in_another_shape_is_still_a_wrong_format(demo_data):
+    demo_data["visit"]["date"] = "25-04-2025"
+
+    assert problems_of(demo_data)[0] == ("visit.date", "“25-04-2025” is not a date written as YYYY-MM-DD")
 
 
 def test_numbers_where_text_belongs_are_refused(demo_data):

@@ -1,10 +1,12 @@
 """Importing a visit file: create or update a visit and everything around it, all or nothing."""
 
 import logging
+import zoneinfo
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delegations.models import Delegation, Member
@@ -15,7 +17,7 @@ from ..enums import HOLDS_ROOMS, VisitStatus
 from ..importer import VisitFile, VisitFileError
 from ..models import AgendaItem, Institution, Official, Region, Venue, Visit, VisitOfficial
 from ..scoping import HostForbidden, check_host_writable, host_ids
-from .base import ServiceError
+from .base import ServiceError, visit_length_problem
 from .lifecycle import schedule_signature, visit_changes_record
 from .workflow import status_record
 
@@ -50,6 +52,32 @@ class AlreadyDecided(ServiceError):
                 "id": visit.pk,
                 "status": visit.get_status_display(),
             }
+        )
+
+
+class RegisteredAtAnotherHost(AlreadyDecided):
+    """The file's request letter (guest institution and letter number) already belongs to a visit of
+    another host. A letter is addressed to one host, and its delegation (size, members, letter date) is
+    that visit's: importing it for a second host would rewrite the first host's delegation, and the model
+    allows one delegation per letter (``delegation_unique_request_letter``), so it is refused. Answered
+    as ``AlreadyDecided`` is (409 with ``visit``, that host's visit); ``str()`` names both hosts."""
+
+    def __init__(self, visit: Visit, host_name: str):
+        self.visit = visit
+        ServiceError.__init__(
+            self,
+            _(
+                "Request letter %(number)s of %(institution)s is already registered for %(other)s "
+                "(visit %(id)s); it cannot be registered for %(host)s too. A letter to another host has "
+                "its own number: check the number in the file."
+            )
+            % {
+                "number": visit.delegation.request_letter_number,
+                "institution": visit.delegation.institution.name,
+                "other": visit.host.name,
+                "id": visit.pk,
+                "host": host_name,
+            },
         )
 
 
@@ -112,14 +140,19 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
       (decided, booked, held or cancelled) is refused with ``AlreadyDecided``; that visit is changed on its
       own page. A still-requested visit is updated from the file.
 
-    Raises ``VisitFileError`` (path and message per problem) when a value breaks a model rule or a user's
-    file names a status other than ``requested``; ``scoping.HostForbidden`` when ``by`` does not work for
+    Raises ``VisitFileError`` (path and message per problem) when a value breaks a model rule, a user's
+    file names a status other than ``requested``, or its request letter is dated or received after today
+    in the host's zone (``_check_letter_dates``); ``scoping.HostForbidden`` when ``by`` does not work for
     the file's host, or the delegation's request letter is already registered with a host they do not work
-    for (its rows are shared by that host's visit); ``AlreadyDecided`` as said above. Checked in that
-    order; nothing is saved when any is raised.
+    for (its rows are shared by that host's visit); ``AlreadyDecided`` as said above; and
+    ``RegisteredAtAnotherHost`` (an ``AlreadyDecided``) when the letter is already registered for another
+    host's visit, whoever imports: a delegation is never shared across hosts. Checked in that order;
+    nothing is saved when any is raised.
     """
     _check_importer(data, by)
     registering = by is not None
+    if registering:
+        _check_letter_dates(data)
     if registering and data.status not in (None, VisitStatus.REQUESTED):
         raise VisitFileError(
             [
@@ -133,10 +166,16 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
                 )
             ]
         )
+    too_long = visit_length_problem(data.start, data.end)
+    if too_long:
+        raise VisitFileError([("visit.end_date", too_long)])
     try:
         with transaction.atomic():
             if registering:
                 _check_still_requested(data)
+            # What the invitation showed, taken before anything it shows (venues, delegation) is updated.
+            earlier = _existing_visit(data)
+            shown_before = None if earlier is None else schedule_signature(earlier)
             changed = False
             warnings = list(data.warnings)
             host, c = _host(data, warnings)
@@ -188,6 +227,7 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
                 changed |= c
                 venues[item.name.casefold()] = venue
 
+            _check_letter_host(guest=guest, letter_number=data.letter_number, host=host)
             delegation, c = _upsert(
                 Delegation,
                 {"institution": guest, "request_letter_number": data.letter_number},
@@ -210,7 +250,12 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
 
             visit = Visit.objects.filter(host=host, delegation=delegation).first()
             created = visit is None
-            before = None if created else schedule_signature(visit)
+            if created:
+                before = None
+            elif earlier is not None and earlier.pk == visit.pk:
+                before = shown_before
+            else:
+                before = schedule_signature(visit)
             previous_status = "" if created else visit.status
             if registering:
                 # A user's registration: the request waits for the leadership (see the docstring).
@@ -237,6 +282,9 @@ def visit_import(*, data: VisitFile, by=None) -> ImportResult:
             changed |= c
             if status in HOLDS_ROOMS:
                 warnings += _check_against_other_bookings(visit, data, officials, venues)
+            else:
+                # A request holds no room yet, but its agenda must still make sense on its own.
+                _check_against_other_bookings(visit, data, officials, venues, own_agenda_only=True)
             changed |= _sync_visit_officials(visit, data, officials)
             changed |= _sync_agenda(visit, data, officials, venues)
             changed |= _sync_outcome(visit, data)
@@ -314,6 +362,54 @@ def _check_importer(data: VisitFile, by) -> None:
         )
 
 
+def _check_letter_dates(data: VisitFile) -> None:
+    """Refuse a registration whose request letter is dated, or was received, after today in the host's zone
+    (its region's): a letter cannot come from the future; such a date is a typing slip (2052 for 2025).
+
+    Only a user's registration of an incoming letter is checked; the console import (``by`` None) takes
+    existing records as they are, as it does their status.
+    """
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(data.host_region.timezone))
+    problems = [
+        (
+            f"request.{key}",
+            _("%(date)s is after today (%(today)s): a letter cannot be dated in the future")
+            % {"date": value, "today": today},
+        )
+        for key, value in (("letter_date", data.letter_date), ("received_date", data.received_date))
+        if value is not None and value > today
+    ]
+    if problems:
+        raise VisitFileError(problems)
+
+
+def _existing_visit(data: VisitFile) -> Visit | None:
+    """The visit that ``data`` updates (its host and request letter, as ``visit_import`` finds it), or None."""
+    return (
+        Visit.objects.filter(
+            host__name=_known_name(data.host_name),
+            delegation__institution__name=_known_name(data.guest_name),
+            delegation__request_letter_number=data.letter_number,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _check_letter_host(*, guest: Institution, letter_number: str, host: Institution) -> None:
+    """Refuse a request letter already registered for a visit of another host (``RegisteredAtAnotherHost``):
+    its delegation row would be shared by both hosts' visits, and the import would rewrite the other's."""
+    elsewhere = (
+        Visit.objects.select_related("host", "delegation__institution")
+        .filter(delegation__institution=guest, delegation__request_letter_number=letter_number)
+        .exclude(host=host)
+        .order_by("pk")
+        .first()
+    )
+    if elsewhere is not None:
+        raise RegisteredAtAnotherHost(elsewhere, host.name)
+
+
 def _check_still_requested(data: VisitFile) -> None:
     """Refuse a user's registration of a letter whose visit has left ``requested`` (see ``visit_import``).
 
@@ -383,13 +479,24 @@ def _agenda_official(item, officials: dict[str, Official]) -> Official | None:
 
 
 def _check_against_other_bookings(
-    visit: Visit, data: VisitFile, officials: dict[str, Official], venues: dict[str, Venue]
+    visit: Visit,
+    data: VisitFile,
+    officials: dict[str, Official],
+    venues: dict[str, Venue],
+    *,
+    own_agenda_only: bool = False,
 ) -> list[str]:
     """Refuse a file whose agenda clashes with another booking (room, official, overlapping items); return
-    the rules' warnings as text. Past visits may be imported (a record of what happened)."""
+    the rules' warnings as text. Past visits may be imported (a record of what happened).
+
+    ``own_agenda_only``: only the agenda's own rules (items that overlap, lie outside the visit or end
+    before they start), for a visit that holds no room yet; no warnings are returned then."""
     items = []
     for item in data.agenda:
         room, official = _agenda_venue(item, data, venues), _agenda_official(item, officials)
+        if own_agenda_only:
+            # Without a room or an official, check_booking compares the items with nothing else.
+            room = official = None
         items.append(
             ProposedItem(
                 item.start,
@@ -406,7 +513,7 @@ def _check_against_other_bookings(
         end=data.end,
         items=items,
         zone=data.timezone,
-        delegation_id=visit.delegation_id,
+        delegation_id=None if own_agenda_only else visit.delegation_id,
         delegation_size=data.size,
         exclude_visit_id=visit.pk,
         allow_past=True,
@@ -415,7 +522,7 @@ def _check_against_other_bookings(
         raise VisitFileError(
             [(data.agenda[f.item].path if f.item is not None else "visit", f.message) for f in report.errors]
         )
-    return [f"visit: {f.message}" for f in report.warnings]
+    return [] if own_agenda_only else [f"visit: {f.message}" for f in report.warnings]
 
 
 def _sync_members(delegation: Delegation, data: VisitFile) -> bool:

@@ -9,11 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.audit import audited_update
+from delegations.models import Delegation
 
 from ..conflicts import ProposedItem, check_booking
 from ..enums import VisitStatus
-from ..models import AgendaItem, Message, Visit
-from .base import BookingConflict, ServiceError
+from ..models import AgendaItem, Message, Venue, Visit
+from .base import (
+    BookingConflict,
+    ServiceError,
+    accepted_warnings,
+    require_reasons_for_warnings,
+    visit_length_problem,
+)
 from .messaging import InvitationBatch, visit_cancellations_queue, visit_invitations_send
 from .workflow import status_record
 
@@ -21,13 +28,32 @@ logger = logging.getLogger(__name__)
 
 
 def schedule_signature(visit: Visit) -> tuple:
-    """What an invitation shows (title, times, venue, status, agenda, attendees' roles): when this differs
-    after an edit, invitees must get an update with a higher SEQUENCE (RFC 5545 §3.8.7.4)."""
+    """What an invitation shows (title, times, venue, status, agenda, attendees' roles, and in its
+    LOCATION and DESCRIPTION the venue's address, the topics and the delegation: ``ical.visit_event``):
+    when this differs after an edit, invitees must get an update with a higher SEQUENCE (RFC 5545 §3.8.7.4).
+    The venue and delegation are read from the database, not from ``visit``'s cached relations."""
     items = tuple(
         (i.start, i.end, i.title, i.venue_id, i.official_id, i.guest_speaker)
         for i in AgendaItem.objects.filter(visit=visit).order_by("start", "end", "pk")
     )
-    return (visit.title, visit.start, visit.end, visit.venue_id, visit.status, visit.all_day, items)
+    location = Venue.objects.filter(pk=visit.venue_id).values_list("name", "address").first()
+    delegation = (
+        Delegation.objects.filter(pk=visit.delegation_id)
+        .values_list("institution__name", "leader_name", "leader_position", "size")
+        .first()
+    )
+    return (
+        visit.title,
+        visit.start,
+        visit.end,
+        visit.venue_id,
+        visit.status,
+        visit.all_day,
+        items,
+        location,
+        tuple(visit.topics or ()),
+        delegation,
+    )
 
 
 def visit_changes_record(*, visit: Visit, before: tuple, by=None) -> bool:
@@ -45,23 +71,43 @@ def visit_changes_record(*, visit: Visit, before: tuple, by=None) -> bool:
 
 
 def visit_reschedule(
-    *, visit: Visit, start: dt.datetime, by=None, now: dt.datetime | None = None
+    *,
+    visit: Visit,
+    start: dt.datetime,
+    end: dt.datetime | None = None,
+    overrides: dict[str, str] | None = None,
+    require_reasons: bool = False,
+    by=None,
+    now: dt.datetime | None = None,
 ) -> tuple[Visit, InvitationBatch | None]:
-    """Move ``visit`` and its whole agenda so that it starts at ``start`` (an aware datetime), same durations.
+    """Move ``visit`` and its whole agenda so that it starts at ``start`` (an aware datetime).
+
+    Every agenda item moves by as much as the start does (same offset, same durations). ``end`` (aware)
+    gives the visit new times: it then ends there instead of keeping its length; an item that the shorter
+    window no longer holds is refused (``outside_visit``), so shorten the agenda first.
+
+    The moved booking is checked again like a new one (``conflicts.check_booking``): hard conflicts (room,
+    official, outside the visit) raise ``BookingConflict`` and move nothing. Its warnings (holiday or cuti
+    bersama, Friday prayer …) replace the visit's ``booking_warnings``, each with the reason staff gave in
+    ``overrides`` ({code: reason}); reasons given for the old date do not carry over, since the new date
+    raises its own warnings. With ``require_reasons`` a warning without a reason raises
+    ``BookingConflict`` (``reason_required``), as ``scheduling.visit_schedule`` does.
 
     If invitations went out, the SEQUENCE grows by one (RFC 5545 §3.8.7.4) and updates are queued to
     everyone at once (``visit_invitations_send``); older queued messages are superseded. Returns the visit
-    and the batch (None when nobody had been invited).
+    and the batch (None when nobody had been invited, or nothing moved).
 
-    Raises ``ServiceError`` for a naive datetime, a start in the past, or a visit that is not
-    requested or scheduled; ``BookingConflict`` (a ``ServiceError``) when the moved agenda clashes with
-    another booking (room, official), as ``conflicts.check_booking`` finds; warnings do not stop a move.
+    Raises ``ServiceError`` for a naive datetime, a start in the past, an end not after the start, a window
+    longer than ``base.MAX_VISIT_LENGTH``, or a visit that is not accepted or scheduled.
     """
-    if timezone.is_naive(start):
+    overrides = overrides or {}
+    if timezone.is_naive(start) or (end is not None and timezone.is_naive(end)):
         raise ServiceError(_("The new start must carry its time zone."))
     now = now or timezone.now()
     if start <= now:
         raise ServiceError(_("A visit cannot be moved into the past."))
+    if end is not None and end <= start:
+        raise ServiceError(_("The visit must end after it starts."))
     if visit.status not in (VisitStatus.ACCEPTED, VisitStatus.SCHEDULED):
         raise ServiceError(
             _("Only an accepted or scheduled visit can be moved; this visit is “%(status)s”.")
@@ -69,30 +115,40 @@ def visit_reschedule(
         )
     batch = None
     with transaction.atomic():
-        visit = Visit.objects.select_for_update().select_related("host").get(pk=visit.pk)
+        visit = Visit.objects.select_for_update().select_related("host", "delegation").get(pk=visit.pk)
         delta = start - visit.start
-        if not delta:
+        new_end = end if end is not None else visit.end + delta
+        if not delta and new_end == visit.end:
             return visit, None
+        too_long = visit_length_problem(start, new_end)
+        if too_long:
+            raise ServiceError(too_long)
         moved = [
             ProposedItem(i.start + delta, i.end + delta, i.venue_id, i.official_id, i.title, i.kind)
             for i in visit.agenda_items.order_by("start", "end", "pk")
         ]
         report = check_booking(
             host=visit.host,
-            start=visit.start + delta,
-            end=visit.end + delta,
+            start=start,
+            end=new_end,
             items=moved,
             zone=visit.timezone,
             delegation_id=visit.delegation_id,
+            delegation_size=visit.delegation.size,
             exclude_visit_id=visit.pk,
             now=now,
         )
+        if require_reasons:
+            require_reasons_for_warnings(report, overrides)
         if report.errors:
             raise BookingConflict(report)
-        audited_update(AgendaItem.objects.filter(visit=visit), start=F("start") + delta, end=F("end") + delta)
-        visit.start += delta
-        visit.end += delta
-        fields = ["start", "end", "updated_at"]
+        if delta:
+            audited_update(
+                AgendaItem.objects.filter(visit=visit), start=F("start") + delta, end=F("end") + delta
+            )
+        visit.start, visit.end = start, new_end
+        visit.booking_warnings = accepted_warnings(report, overrides)
+        fields = ["start", "end", "booking_warnings", "updated_at"]
         invited = visit.invitations_sent_at is not None
         if invited:
             visit.sequence += 1
@@ -103,7 +159,10 @@ def visit_reschedule(
             from_status=visit.status,
             to_status=visit.status,
             by=by,
-            note=_("Rescheduled: moved by %(delta)s.") % {"delta": delta},
+            note=_("Rescheduled: moved by %(delta)s.") % {"delta": delta}
+            if end is None
+            else _("Rescheduled: moved by %(delta)s, now ends at %(end)s.")
+            % {"delta": delta, "end": new_end.astimezone(visit.tzinfo).isoformat()},
         )
         if invited and visit.status == VisitStatus.SCHEDULED:
             batch = visit_invitations_send(visit=visit, by=by)

@@ -21,6 +21,7 @@ from config.audit import audited_update
 from ..enums import HOLDS_ROOMS, DispositionDecision, VisitStatus
 from ..models import AgendaItem, Disposition, ReplyLetter, StatusChange, Visit
 from ..roles import can_decide_disposition
+from ..zones import zone_label
 from .base import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -41,8 +42,13 @@ def status_record(*, visit: Visit, from_status: str, to_status: str, by=None, no
     )
 
 
-def _transition(visit: Visit, allowed: tuple, to_status: str, *, by, note: str = "") -> Visit:
-    """Move ``visit`` to ``to_status`` if its current state is one of ``allowed``; otherwise a ServiceError."""
+def _transition(visit: Visit, allowed: tuple, to_status: str, *, by, note: str = "", timing=None) -> Visit:
+    """Move ``visit`` to ``to_status`` if its current state is one of ``allowed``; otherwise a ServiceError.
+
+    ``timing`` (optional) is a function of the locked visit that returns why the move cannot happen now
+    (a translated sentence) or None; it is asked only once the state allows the move, so that a refusal
+    names the state first (a declined visit is refused for being declined, not for its date).
+    """
     with transaction.atomic():
         visit = Visit.objects.select_for_update().get(pk=visit.pk)
         if visit.status not in allowed:
@@ -50,6 +56,9 @@ def _transition(visit: Visit, allowed: tuple, to_status: str, *, by, note: str =
                 _("A visit that is “%(current)s” cannot become “%(target)s”.")
                 % {"current": visit.get_status_display(), "target": VisitStatus(to_status).label}
             )
+        problem = timing(visit) if timing else None
+        if problem:
+            raise ServiceError(problem)
         previous = visit.status
         visit.status = to_status
         visit.save(update_fields=["status", "updated_at"])
@@ -87,16 +96,60 @@ def visit_dispose(*, visit: Visit, decision: str, by, note: str = "", forwarded_
     return disposition
 
 
-def visit_start(*, visit: Visit, by=None) -> Visit:
-    """Mark a scheduled visit as in progress (the delegation has arrived)."""
-    return _transition(visit, (VisitStatus.SCHEDULED,), VisitStatus.IN_PROGRESS, by=by)
+def visit_day_opens(visit: Visit) -> dt.datetime:
+    """The first moment ``visit`` can be marked as in progress: 00:00 of its first day in the host's zone
+    (``Visit.timezone``), as an aware datetime. The delegation may arrive before the opening (an arrival
+    item may begin up to two hours early), so the whole day counts, not only the time from ``start``."""
+    first_day = visit.start.astimezone(visit.tzinfo).date()
+    return dt.datetime.combine(first_day, dt.time(0), tzinfo=visit.tzinfo)
 
 
-def visit_complete(*, visit: Visit, by=None) -> Visit:
-    """Mark a scheduled or in-progress visit as completed. Refused before the visit's start."""
-    if visit.start > timezone.now():
-        raise ServiceError(_("A visit cannot be completed before it has started."))
-    return _transition(visit, (VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS), VisitStatus.COMPLETED, by=by)
+def _start_timing_problem(visit: Visit, now: dt.datetime) -> str | None:
+    """Why ``visit`` cannot be started at ``now``, or None: only from ``visit_day_opens`` until its end."""
+    if now < visit_day_opens(visit):
+        return _("A visit can be started only on its day: this one is on %(date)s (from 00:00 %(zone)s).") % {
+            "date": formats.date_format(visit.start.astimezone(visit.tzinfo).date(), "SHORT_DATE_FORMAT"),
+            "zone": zone_label(visit.timezone, visit.start),
+        }
+    if now >= visit.end:
+        return _("The visit has already ended; mark it as completed instead.")
+    return None
+
+
+def visit_start(*, visit: Visit, by=None, now: dt.datetime | None = None) -> Visit:
+    """Mark a scheduled visit as in progress (the delegation has arrived).
+
+    Allowed only for a *scheduled* visit and only on its day: from 00:00 of its first day in the host's
+    zone (``visit_day_opens``) until its end (``now``, an aware datetime, defaults to the current time).
+    A visit started months ahead would be stuck: an in-progress visit can be neither moved nor cancelled.
+    Raises ``ServiceError`` naming the state, else the day; nothing is saved then.
+    """
+    now = now or timezone.now()
+    return _transition(
+        visit,
+        (VisitStatus.SCHEDULED,),
+        VisitStatus.IN_PROGRESS,
+        by=by,
+        timing=lambda locked: _start_timing_problem(locked, now),
+    )
+
+
+def visit_complete(*, visit: Visit, by=None, now: dt.datetime | None = None) -> Visit:
+    """Mark a scheduled or in-progress visit as completed. Refused before the visit's start.
+
+    Raises ``ServiceError`` naming the state for a visit that is neither scheduled nor in progress (a
+    declined one, say), else for a visit that has not started yet at ``now`` (default: the current time).
+    """
+    now = now or timezone.now()
+
+    def timing(locked: Visit) -> str | None:
+        if locked.start > now:
+            return _("A visit cannot be completed before it has started.")
+        return None
+
+    return _transition(
+        visit, (VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS), VisitStatus.COMPLETED, by=by, timing=timing
+    )
 
 
 def visit_report_approve(*, visit: Visit, by=None, note: str = "") -> Visit:

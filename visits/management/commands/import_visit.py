@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from visits.importer import VisitFileError, load_visit_file
-from visits.services import visit_import
+from visits.services import ServiceError, visit_import
 
 
 class Command(BaseCommand):
@@ -31,6 +31,10 @@ class Command(BaseCommand):
                 lines = [_("%(file)s cannot be imported; nothing was saved:") % {"file": options["file"]}]
                 lines += [f"  {path}: {message}" for path, message in exc.problems]
                 raise CommandError("\n".join(lines)) from exc
+            except ServiceError as exc:
+                # The file is well formed but cannot be taken (its letter belongs to another host's visit).
+                message = _("%(file)s cannot be imported; nothing was saved:") % {"file": options["file"]}
+                raise CommandError(f"{message}\n  {exc}") from exc
             for warning in result.warnings:
                 self.stderr.write(self.style.WARNING(_("warning: %(text)s") % {"text": warning}))
             visit = result.visit
