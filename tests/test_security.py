@@ -131,7 +131,7 @@ def test_visit_page_has_no_inline_script_and_asks_before_sending(visit, staff_cl
     assert handlers == []
     assert scripts == ["/static/js/sambang.js"]
     assert questions == {
-        f"/visits/{visit.pk}/send-invitations/": "Send the invitation to 9 recipients? This visit is in the past.",
+        f"/visits/{visit.pk}/send-invitations/": "Send 9 invitations? This visit is in the past.",
         f"/visits/{visit.pk}/cancel/": "Cancel this visit and tell everyone who was invited?",
     }
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views import View
@@ -41,6 +42,7 @@ from .services import (
 )
 from .services.base import BookingConflict
 from .services.importing import AlreadyDecided
+from .services.messaging import SendPlan, send_plan
 from .services.scheduling import visit_schedule
 from .services.workflow import (
     reply_letter_issue,
@@ -94,6 +96,48 @@ def redirect_to_own_delegation_page(request):
     return redirect("delegation-page", token=delegation_page_token(delegation=delegation))
 
 
+def send_button(*, visit: Visit, plan: SendPlan, past: bool) -> dict | None:
+    """The visit page's send button: ``{"label", "question"}`` (the question the page asks before sending,
+    naming what will go out), ``{"label", "question": None, "disabled": True}`` when everyone already holds
+    the current version, or ``None`` for a visit whose invitations cannot be sent (not scheduled or
+    cancelled). ``plan``: ``services.messaging.send_plan``."""
+    if visit.status == VisitStatus.CANCELLED:
+        return {
+            "label": _("Send cancellation"),
+            "question": _("Send the cancellation to everyone who was invited?"),
+        }
+    if visit.status != VisitStatus.SCHEDULED:
+        return None
+    if not plan.anything:
+        return {"label": _("Everyone has the current version"), "question": None, "disabled": True}
+    parts = []
+    if plan.invitations:
+        parts.append(
+            ngettext("%(n)s invitation", "%(n)s invitations", plan.invitations) % {"n": plan.invitations}
+        )
+    if plan.updates:
+        parts.append(ngettext("%(n)s update", "%(n)s updates", plan.updates) % {"n": plan.updates})
+    if plan.removals:
+        parts.append(
+            ngettext(
+                "%(n)s cancellation to a person taken off the visit",
+                "%(n)s cancellations to people taken off the visit",
+                plan.removals,
+            )
+            % {"n": plan.removals}
+        )
+    question = _("Send %(what)s?") % {"what": get_text_list(parts, _("and"))}
+    if past:
+        question = f"{question} {_('This visit is in the past.')}"
+    if plan.invitations and not (plan.updates or plan.removals):
+        label = _("Send invitations")
+    elif plan.invitations:
+        label = _("Send invitations and updates")
+    else:
+        label = _("Send updates")
+    return {"label": label, "question": question}
+
+
 class VisitDetailView(ReaderRequiredMixin, DetailView):
     template_name = "visits/visit_detail.html"
     context_object_name = "visit"
@@ -107,9 +151,16 @@ class VisitDetailView(ReaderRequiredMixin, DetailView):
         language = get_language()
         guest_zone = visit.delegation.institution.region.timezone
         outbox = list(visit.messages.order_by("-sequence", "pk"))
+        recipients = invitation_recipients(visit=visit)
+        past = visit.end < timezone.now()
         context.update(
             {
-                "recipients": invitation_recipients(visit=visit),
+                "recipients": recipients,
+                "send_button": send_button(
+                    visit=visit,
+                    plan=send_plan(visit=visit, recipients=recipients, messages=outbox),
+                    past=past,
+                ),
                 "outbox": outbox,
                 "drafts": sum(1 for m in outbox if m.status == MessageStatus.DRAFT),
                 "outdated": sorted(
@@ -128,7 +179,7 @@ class VisitDetailView(ReaderRequiredMixin, DetailView):
                 else None,
                 "multi_day": visit.start.astimezone(visit.tzinfo).date()
                 != visit.end.astimezone(visit.tzinfo).date(),
-                "past": visit.end < timezone.now(),
+                "past": past,
                 "outcome": getattr(visit, "outcome", None),
                 "local_start": visit.start.astimezone(visit.tzinfo),
                 "history": visit.status_changes.select_related("by").order_by("at", "pk"),

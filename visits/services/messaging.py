@@ -101,6 +101,66 @@ def _supersede_queued(visit: Visit, *, kinds, before_sequence: int | None = None
     return audited_update(rows, status=MessageStatus.CANCELLED, last_error=reason, updated_at=timezone.now())
 
 
+def request_needed(email: str, *, current: dict[str, Message], sent) -> str | None:
+    """The REQUEST that ``email`` needs to hold the visit's current SEQUENCE, by the rule of
+    ``visit_invitations_send``: ``None`` when a row at that SEQUENCE is drafted, queued or sent; the same
+    kind again when that row failed; an update for someone who was sent an earlier REQUEST; else an
+    invitation. ``current``: REQUEST rows at the current SEQUENCE by lower-cased address; ``sent``: the
+    lower-cased addresses that were sent any REQUEST of the visit (a set or a dict)."""
+    key = email.lower()
+    existing = current.get(key)
+    if existing is not None:
+        if existing.status in (MessageStatus.DRAFT, MessageStatus.QUEUED, MessageStatus.SENT):
+            return None
+        return existing.kind
+    return MessageKind.UPDATE if key in sent else MessageKind.INVITE
+
+
+@dataclass
+class SendPlan:
+    """What the send button would do now (``send_plan``): how many invitations, updates and cancellations
+    (to people taken off the visit)."""
+
+    invitations: int
+    updates: int
+    removals: int
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.invitations or self.updates or self.removals)
+
+
+def send_plan(*, visit: Visit, recipients: list[Recipient], messages: list[Message]) -> SendPlan:
+    """What ``visit_invitations_send`` would queue for ``visit`` now, counted from its ``messages`` (every
+    outbox row of the visit, already read) and ``recipients`` (``invitation_recipients``): for the visit
+    page's button and its question. Reads nothing from the database."""
+    requests = [m for m in messages if m.kind in REQUEST_KINDS]
+    current = {m.recipient_email.lower(): m for m in requests if m.sequence == visit.sequence}
+    last_sent: dict[str, int] = {}
+    for m in requests:
+        if m.status == MessageStatus.SENT:
+            last_sent[m.recipient_email.lower()] = max(
+                m.sequence, last_sent.get(m.recipient_email.lower(), -1)
+            )
+    kinds = [request_needed(p.email, current=current, sent=last_sent) for p in recipients]
+    invited = {p.email.lower() for p in recipients}
+    told = {
+        (m.recipient_email.lower(), m.sequence)
+        for m in messages
+        if m.kind == MessageKind.CANCEL and m.status != MessageStatus.FAILED
+    }
+    removals = sum(
+        1
+        for key, sequence in last_sent.items()
+        if key not in invited and not any(k == key and s >= sequence for k, s in told)
+    )
+    return SendPlan(
+        invitations=kinds.count(MessageKind.INVITE),
+        updates=kinds.count(MessageKind.UPDATE),
+        removals=removals,
+    )
+
+
 def visit_invitations_send(*, visit: Visit, by=None) -> InvitationBatch:
     """Bring every recipient's calendar up to date with ``visit`` at its current SEQUENCE.
 
@@ -147,20 +207,10 @@ def visit_invitations_send(*, visit: Visit, by=None) -> InvitationBatch:
             reason=_("Superseded by SEQUENCE %(sequence)s.") % {"sequence": visit.sequence},
         )
         for person in recipients:
-            key = person.email.lower()
-            existing = current.get(key)
-            if existing is not None and existing.status in (
-                MessageStatus.DRAFT,
-                MessageStatus.QUEUED,
-                MessageStatus.SENT,
-            ):
+            kind = request_needed(person.email, current=current, sent=sent)
+            if kind is None:
                 already.append(person.email)
                 continue
-            kind = (
-                existing.kind
-                if existing is not None
-                else (MessageKind.UPDATE if key in sent else MessageKind.INVITE)
-            )
             queued.append(_queue_row(visit, kind, person, sequence=visit.sequence))
 
         invited = {person.email.lower() for person in recipients}
