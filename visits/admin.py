@@ -196,7 +196,12 @@ class VisitAdmin(admin.ModelAdmin):
         zone = visit.timezone if visit is not None else settings.TIME_ZONE
         extra_context = {**(extra_context or {}), "subtitle": _("Times are in %(zone)s.") % {"zone": zone}}
         with timezone.override(zoneinfo.ZoneInfo(zone)):
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            # The form is rendered when the response is, after this method returns: render it here, in the
+            # zone it is read in, or the page shows WIB times that a save then reads as the visit's zone.
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            return response
 
     def save_model(self, request, obj, form, change):
         request._visit_before = schedule_signature(Visit.objects.get(pk=obj.pk)) if change else None
