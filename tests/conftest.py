@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from tests.smtp import SmtpRecorder, free_port
 from visits.importer import load_visit_file, parse_visit_data
 from visits.models import HostMembership
+from visits.roles import PROTOCOL
 from visits.selectors import visit_detail
 from visits.services import visit_import
 from visits.services.importing import host_import
@@ -68,8 +69,9 @@ def make_user(django_user_model, host):
 
 @pytest.fixture
 def staff_user(django_user_model, host):
-    """A staff user in no role group (counts as protocol staff) who works for the demo host."""
+    """A protocol staff user (group ``protocol``) who works for the demo host."""
     user = django_user_model.objects.create_user(username="staf", password="rahasia-123", is_staff=True)
+    user.groups.add(Group.objects.get_or_create(name=PROTOCOL)[0])
     HostMembership.objects.create(user=user, host=host)
     return user
 

@@ -176,9 +176,9 @@ def test_audit_endpoint_readers_of_the_host_only(visit, make_user, who, expected
     if who == "leadership":
         client.force_authenticate(make_user("pimpinan", roles.LEADERSHIP, is_staff=True))
     elif who == "other_host":
-        client.force_authenticate(make_user("lain", is_staff=True, hosts=[InstitutionFactory()]))
+        client.force_authenticate(make_user("lain", "protocol", is_staff=True, hosts=[InstitutionFactory()]))
     elif who == "no_host":
-        client.force_authenticate(make_user("tanpa", is_staff=True, hosts=[]))
+        client.force_authenticate(make_user("tanpa", "protocol", is_staff=True, hosts=[]))
 
     assert client.get(f"/api/v1/visits/{visit.pk}/audit/").status_code == expected
 
@@ -214,7 +214,7 @@ def test_audit_page_shows_entries_escaped(visit, staff_client):
 
 
 def test_audit_page_of_another_host_is_404(visit, client, make_user):
-    client.force_login(make_user("lain", is_staff=True, hosts=[InstitutionFactory()]))
+    client.force_login(make_user("lain", "protocol", is_staff=True, hosts=[InstitutionFactory()]))
 
     assert client.get(f"/visits/{visit.pk}/audit/").status_code == 404
 

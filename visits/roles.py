@@ -8,9 +8,11 @@
 - ``delegation_contact``: a delegation's contact person (*narahubung*) with a login: only the page of the
   delegation they are the contact of (``Delegation.contact_user``); nothing else.
 
-A staff user in none of these groups counts as protocol staff (the first cut of the product worked that
-way, and an installation without groups keeps working). Every role but the administrator sees only the
-hosts the user works for (``visits.models.HostMembership``).
+A user in none of these groups has no role, staff or not: taking a role away never leaves a user with
+another one. (The first cut counted a staff user in no group as protocol staff, so removing the
+leadership's group from a staff account made it protocol staff; migration 0008 put the staff users who
+relied on that into ``protocol``.) Every role but the administrator sees only the hosts the user works for
+(``visits.models.HostMembership``).
 """
 
 PROTOCOL = "protocol"
@@ -41,13 +43,8 @@ def in_group(user, name: str) -> bool:
 
 
 def is_protocol(user) -> bool:
-    """Protocol staff: a superuser, a member of ``protocol``, or a staff user in no role group."""
-    if not _active(user):
-        return False
-    if user.is_superuser:
-        return True
-    groups = role_groups(user)
-    return PROTOCOL in groups or (user.is_staff and not groups)
+    """Protocol staff: an active superuser, or an active member of ``protocol``."""
+    return in_group(user, PROTOCOL)
 
 
 def is_reader(user) -> bool:

@@ -183,7 +183,7 @@ def test_venue_description_keeps_lines_but_the_name_must_be_one_line(host, api):
 # The report render's retry
 
 
-def test_report_render_retry_refuses_unknown_fields(visit, staff_user, settings):
+def test_report_render_retry_refuses_unknown_fields(visit, staff_user, settings, no_gc_callbacks):
     settings.SAMBANG_PDF_TIME_LIMIT = 0.001
     failed = report_render_request(visit=visit, by=staff_user, language="en")
     settings.SAMBANG_PDF_TIME_LIMIT = 60

@@ -3,6 +3,7 @@ within a time limit, failing loudly and retried on request; the download page an
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -10,6 +11,7 @@ from reports.models import RenderStatus, ReportRender
 from reports.services import key_points_set, photo_add, report_render_request
 from reports.tasks import render_report
 from visits.models import HostMembership, Institution
+from visits.roles import PROTOCOL
 
 from .files import AFTER_THE_VISIT, phone_jpeg, upload
 from .test_pdf import read_pdf
@@ -26,6 +28,7 @@ def stored_text(render) -> str:
 @pytest.fixture
 def member(django_user_model, visit):
     user = django_user_model.objects.create_user(username="rina", password="rahasia-123", is_staff=True)
+    user.groups.add(Group.objects.get_or_create(name=PROTOCOL)[0])
     HostMembership.objects.create(user=user, host=visit.host)
     return user
 
@@ -107,7 +110,7 @@ def test_two_requests_while_queued_start_one_render(large_visit, member, django_
     assert second.status == RenderStatus.QUEUED
 
 
-def test_render_over_the_time_limit_fails_and_is_retried(visit, member, settings):
+def test_render_over_the_time_limit_fails_and_is_retried(visit, member, settings, no_gc_callbacks):
     settings.SAMBANG_PDF_TIME_LIMIT = 0.001
     failed = report_render_request(visit=visit, by=member, language="en")
     again = report_render_request(visit=visit, by=member, language="en")
@@ -144,7 +147,7 @@ def test_download_page_shows_progress_and_reloads(large_visit, page, django_capt
     assert b'<progress max="100" value="0">' in response.content
 
 
-def test_download_page_shows_failure_and_retries(visit, page, settings):
+def test_download_page_shows_failure_and_retries(visit, page, settings, no_gc_callbacks):
     settings.SAMBANG_PDF_TIME_LIMIT = 0.001
     failed = page.get(f"/visits/{visit.pk}/report.pdf", HTTP_ACCEPT_LANGUAGE="en")
     settings.SAMBANG_PDF_TIME_LIMIT = 60
@@ -210,6 +213,7 @@ def test_api_missing_glyph_is_422(demo_data, import_data, api):
 def test_status_of_another_hosts_render_is_404(visit, member, django_user_model):
     render = report_render_request(visit=visit, by=member, language="id")
     other = django_user_model.objects.create_user(username="lain", password="rahasia-123", is_staff=True)
+    other.groups.add(Group.objects.get_or_create(name=PROTOCOL)[0])
     HostMembership.objects.create(user=other, host=Institution.objects.exclude(pk=visit.host_id).first())
     client = APIClient()
     client.force_authenticate(other)

@@ -841,6 +841,7 @@ def test_a_user_of_no_host_sees_nothing(visit, resource):
     message(visit, "a@example.org")
     CalendarFeed.objects.create(host=visit.host, kind="host", token_hash="1" * 64)
     user = User.objects.create_user(username="tanpa-host", is_staff=True)
+    user.groups.add(Group.objects.get_or_create(name="protocol")[0])
     client = APIClient()
     client.force_authenticate(user)
 

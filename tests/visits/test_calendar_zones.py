@@ -51,7 +51,7 @@ def test_calendar_of_a_wita_host_shows_wita_times(client, make_user, makassar, v
     visit_at(
         makassar, dt.datetime(2027, 3, 16, 10, 0, tzinfo=WITA), dt.datetime(2027, 3, 16, 12, 0, tzinfo=WITA)
     )
-    user = make_user("makassar", hosts=[makassar], is_staff=True)
+    user = make_user("makassar", "protocol", hosts=[makassar], is_staff=True)
 
     body = page(client, user, view=view, date="2027-03-16")
 
@@ -65,7 +65,7 @@ def test_calendar_of_a_wit_host_month_chip_in_wit(client, make_user, jayapura):
     visit_at(
         jayapura, dt.datetime(2027, 3, 16, 10, 0, tzinfo=WIT), dt.datetime(2027, 3, 16, 12, 0, tzinfo=WIT)
     )
-    user = make_user("jayapura", hosts=[jayapura], is_staff=True)
+    user = make_user("jayapura", "protocol", hosts=[jayapura], is_staff=True)
 
     body = page(client, user, view="month", date="2027-03-01")
 
@@ -78,7 +78,7 @@ def test_calendar_early_morning_wit_visit_is_on_its_own_day(client, make_user, j
     visit_at(
         jayapura, dt.datetime(2027, 3, 17, 0, 30, tzinfo=WIT), dt.datetime(2027, 3, 17, 2, 0, tzinfo=WIT)
     )
-    user = make_user("jayapura", hosts=[jayapura], is_staff=True)
+    user = make_user("jayapura", "protocol", hosts=[jayapura], is_staff=True)
 
     the_16th = page(client, user, view="day", date="2027-03-16")
     the_17th = page(client, user, view="day", date="2027-03-17")
@@ -96,7 +96,7 @@ def test_calendar_of_several_zones_labels_each_visit_and_narrows_to_a_host(
     visit_at(
         jayapura, dt.datetime(2027, 3, 16, 13, 0, tzinfo=WIT), dt.datetime(2027, 3, 16, 14, 0, tzinfo=WIT)
     )
-    user = make_user("both", hosts=[makassar, jayapura], is_staff=True)
+    user = make_user("both", "protocol", hosts=[makassar, jayapura], is_staff=True)
 
     mixed = page(client, user, view="day", date="2027-03-16")
     only_makassar = page(client, user, view="day", date="2027-03-16", host=makassar.pk)
@@ -119,7 +119,7 @@ def test_calendar_of_one_zone_hosts_writes_the_label_once(client, make_user, mak
     visit_at(
         other, dt.datetime(2027, 3, 16, 13, 0, tzinfo=WITA), dt.datetime(2027, 3, 16, 14, 0, tzinfo=WITA)
     )
-    user = make_user("wita", hosts=[makassar, other], is_staff=True)
+    user = make_user("wita", "protocol", hosts=[makassar, other], is_staff=True)
 
     body = page(client, user, view="day", date="2027-03-16")
 
@@ -144,7 +144,7 @@ def test_multi_day_visit_shows_each_days_own_part(client, make_user, makassar, v
         start=dt.datetime(2027, 2, 11, 9, 0, tzinfo=WITA),
         end=dt.datetime(2027, 2, 11, 10, 0, tzinfo=WITA),
     )
-    user = make_user("makassar", hosts=[makassar], is_staff=True)
+    user = make_user("makassar", "protocol", hosts=[makassar], is_staff=True)
 
     days = [page(client, user, view=view, date=f"2027-02-{n:02d}") for n in (9, 10, 11)]
     week = page(client, user, view="week", date="2027-02-09")
@@ -161,7 +161,7 @@ def test_multi_day_visit_without_items_is_cut_to_each_day(client, make_user, mak
     visit_at(
         makassar, dt.datetime(2027, 2, 9, 13, 0, tzinfo=WITA), dt.datetime(2027, 2, 10, 11, 0, tzinfo=WITA)
     )
-    user = make_user("makassar", hosts=[makassar], is_staff=True)
+    user = make_user("makassar", "protocol", hosts=[makassar], is_staff=True)
 
     week = page(client, user, view="week", date="2027-02-09")
 
@@ -178,7 +178,7 @@ def test_month_chip_names_the_guest_shortly_and_titles_the_whole(client, make_us
         delegation=DelegationFactory(institution=buleleng),
         title="Studi Komparasi Kehumasan",
     )
-    user = make_user("makassar", hosts=[makassar], is_staff=True)
+    user = make_user("makassar", "protocol", hosts=[makassar], is_staff=True)
 
     body = page(client, user, view="month", date="2027-03-01")
 
@@ -200,7 +200,7 @@ def test_calendar_of_multi_day_visits_query_count_constant(
             dt.datetime(2027, 2, 2 + 3 * n, 12, 0, tzinfo=WITA),
         )
         AgendaItemFactory(visit=visit)
-    user = make_user("makassar", hosts=[makassar], is_staff=True)
+    user = make_user("makassar", "protocol", hosts=[makassar], is_staff=True)
     client.force_login(user)
 
     # session, user, role groups, the user's host ids, the hosts with their zones, visits, their agenda
@@ -215,7 +215,7 @@ def test_month_chip_of_a_continuing_day_shows_no_midnight_start(client, make_use
     visit_at(
         makassar, dt.datetime(2027, 2, 9, 13, 0, tzinfo=WITA), dt.datetime(2027, 2, 10, 11, 0, tzinfo=WITA)
     )
-    user = make_user("makassar", hosts=[makassar], is_staff=True)
+    user = make_user("makassar", "protocol", hosts=[makassar], is_staff=True)
 
     body = page(client, user, view="month", date="2027-02-01")
 

@@ -44,7 +44,7 @@ def buleleng(db):
 def client_of(make_user, *hosts) -> APIClient:
     api = APIClient()
     api.cookies["django_language"] = "en"
-    api.force_authenticate(make_user("staf-f3", hosts=list(hosts), is_staff=True))
+    api.force_authenticate(make_user("staf-f3", "protocol", hosts=list(hosts), is_staff=True))
     return api
 
 

@@ -29,7 +29,7 @@ def host_in(zone: str, code: str, name: str):
 def client_of(make_user, host) -> APIClient:
     api = APIClient()
     api.cookies["django_language"] = "en"
-    api.force_authenticate(make_user(f"staf-{host.pk}", hosts=[host], is_staff=True))
+    api.force_authenticate(make_user(f"staf-{host.pk}", "protocol", hosts=[host], is_staff=True))
     return api
 
 
