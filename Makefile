@@ -30,7 +30,7 @@ demo: migrate
 	$(BIN)/python manage.py demo_setup
 
 run: demo
-	@echo "Sambang: http://127.0.0.1:8000/  (web, Celery worker and beat; Ctrl-C stops all three)"
+	@echo "Sambang: http://127.0.0.1:$${SAMBANG_PORT:-8000}/  (web, Celery worker and beat; Ctrl-C stops all three)"
 	$(BIN)/honcho --procfile Procfile start
 
 lint: setup

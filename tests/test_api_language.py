@@ -59,3 +59,18 @@ def test_the_throttle_says_when_to_try_again_in_indonesian(db, indonesian, monke
 
     assert refused.status_code == 429
     assert refused.json() == {"detail": "Permintaan ini telah dibatasi. Coba lagi dalam 30 detik."}
+
+
+def test_a_refused_read_does_not_say_only_protocol_staff_may_read(db, make_user):
+    from rest_framework.test import APIClient
+
+    reader, writer = APIClient(), APIClient()
+    reader.force_authenticate(make_user("kontak", "delegation_contact"))
+    writer.force_authenticate(make_user("pimpinan", "leadership"))
+    reader.cookies["django_language"] = writer.cookies["django_language"] = "en"
+
+    read = reader.get("/api/v1/visits/")
+    write = writer.post("/api/v1/conflicts/check/", {}, format="json")
+
+    assert (read.status_code, read.json()) == (403, {"detail": "Only the host's staff may use this."})
+    assert (write.status_code, write.json()) == (403, {"detail": "Only protocol staff may use this."})

@@ -237,8 +237,9 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
             return _conflict_response(exc, data["overrides"])
         except ServiceError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        body = VisitDetailSerializer(self.get_queryset().get(pk=booked.pk)).data
-        return Response({**body, "warnings": [f.as_dict() for f in report.warnings]})
+        booked = self.get_queryset().get(pk=booked.pk)
+        # The warnings as stored on the visit: each with the reason staff gave (as reschedule answers).
+        return Response({**VisitDetailSerializer(booked).data, "warnings": booked.booking_warnings})
 
     @extend_schema(
         summary="Register a visit request from a visit file (JSON of docs/visit-format.md); status requested",
@@ -465,7 +466,13 @@ def _conflict_response(exc: BookingConflict, overrides: dict[str, str] | None = 
 def _items(data: dict) -> list[ProposedItem]:
     return [
         ProposedItem(
-            i["start"], i["end"], i.get("venue"), i.get("official"), i.get("title", ""), i.get("kind", "")
+            i["start"],
+            i["end"],
+            i.get("venue"),
+            i.get("official"),
+            i.get("title", ""),
+            i.get("kind", ""),
+            i.get("guest_speaker", ""),
         )
         for i in data.get("items", [])
     ]

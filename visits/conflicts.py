@@ -48,7 +48,9 @@ ARRIVAL_LEAD = dt.timedelta(hours=2)
 
 @dataclass(frozen=True)
 class ProposedItem:
-    """One agenda item of a booking: aware start and end, room or site, host official (ids or None)."""
+    """One agenda item of a booking: aware start and end, room or site, host official (ids or None), and
+    the speaker from outside the host's officials (the guest's leader giving remarks, say), kept only
+    when no official is named; conflicts are checked for officials, not guest speakers."""
 
     start: dt.datetime
     end: dt.datetime
@@ -56,6 +58,7 @@ class ProposedItem:
     official_id: int | None = None
     title: str = ""
     kind: str = ""
+    guest_speaker: str = ""
 
 
 @dataclass

@@ -27,6 +27,8 @@ class IsProtocolStaff(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         if request.method in SAFE_METHODS:
+            # Refused reading is not about protocol staff: the leadership and the news office may read.
+            self.message = IsReader.message
             return is_reader(request.user)
         return is_protocol(request.user)
 

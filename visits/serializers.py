@@ -6,6 +6,7 @@ import zoneinfo
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from config.text import validate_one_line
 from delegations.models import Delegation, Member
 from reports.models import FollowUp, KeyPoint
 
@@ -187,6 +188,14 @@ class ProposedItemSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="room or site id; default: the main venue"
     )
     official = serializers.IntegerField(required=False, allow_null=True, help_text="host official id")
+    guest_speaker = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        default="",
+        help_text="a speaker who is not one of the host's officials (the guest's leader, say); kept when no official is given",
+        validators=[validate_one_line],
+    )
     title = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
     kind = serializers.ChoiceField(choices=AgendaKind.choices, required=False, default="other")
 

@@ -152,6 +152,7 @@ class VisitDetailView(ReaderRequiredMixin, DetailView):
         guest_zone = visit.delegation.institution.region.timezone
         outbox = list(visit.messages.order_by("-sequence", "pk"))
         recipients = invitation_recipients(visit=visit)
+        plan = send_plan(visit=visit, recipients=recipients, messages=outbox)
         past = visit.end < timezone.now()
         context.update(
             {
@@ -163,14 +164,8 @@ class VisitDetailView(ReaderRequiredMixin, DetailView):
                 ),
                 "outbox": outbox,
                 "drafts": sum(1 for m in outbox if m.status == MessageStatus.DRAFT),
-                "outdated": sorted(
-                    {m.recipient_email for m in outbox if m.status == MessageStatus.SENT}
-                    - {
-                        m.recipient_email
-                        for m in outbox
-                        if m.status == MessageStatus.SENT and m.sequence == visit.sequence
-                    }
-                ),
+                # Updates that nobody has sent yet; those already queued (a move sends them) are not counted.
+                "pending_updates": plan.updates,
                 "host_zone": zone_label(visit.timezone, visit.start),
                 "guest_zone": zone_label(guest_zone, visit.start),
                 "when": local_range(visit.start, visit.end, visit.timezone, language),
@@ -551,7 +546,10 @@ class VisitBookView(ProtocolStaffRequiredMixin, View):
         }
         if request.method == "POST":
             columns = [source.getlist(f"item_{name}")[:AGENDA_ROWS_MAX] for name in AGENDA_COLUMNS]
-            rows = [dict(zip(AGENDA_COLUMNS, cells, strict=False)) for cells in zip(*columns, strict=False)]
+            # A column the form did not send (a page opened before the column existed) reads as blank.
+            length = max(map(len, columns))
+            columns = [column + [""] * (length - len(column)) for column in columns]
+            rows = [dict(zip(AGENDA_COLUMNS, cells, strict=True)) for cells in zip(*columns, strict=True)]
         else:
             rows = self.agenda_rows(visit, values)
         values["rows"] = [row for row in rows if any(row.get(k) for k in ("start", "end", "title"))]
@@ -582,6 +580,7 @@ class VisitBookView(ProtocolStaffRequiredMixin, View):
                     "kind": item.kind,
                     "venue": str(item.venue_id or ""),
                     "official": str(item.official_id or ""),
+                    "guest_speaker": item.guest_speaker,
                 }
             )
         return rows
@@ -718,7 +717,7 @@ class VisitBookView(ProtocolStaffRequiredMixin, View):
         return redirect("visits:detail", pk=pk)
 
 
-AGENDA_COLUMNS = ("start", "end", "title", "kind", "venue", "official")
+AGENDA_COLUMNS = ("start", "end", "title", "kind", "venue", "official", "guest_speaker")
 AGENDA_ROWS_MAX = 50
 AGENDA_BLANK_ROWS = 3
 
@@ -748,6 +747,7 @@ def _agenda_items(values: dict, start: dt.datetime, visit: Visit) -> list[Propos
                 _int_or_none(row.get("official")),
                 (row.get("title") or "").strip()[:300] or visit.title,
                 kind,
+                (row.get("guest_speaker") or "").strip()[:200],
             )
         )
     return items

@@ -84,7 +84,12 @@ def test_schedule_with_warnings_succeeds_and_lists_them(visit, english):
     assert response.status_code == 200
     assert response.json()["status"] == "scheduled"
     assert response.json()["warnings"] == [
-        {"code": "weekend", "message": "2025-05-10 falls on a weekend.", "day": "2025-05-10"}
+        {
+            "code": "weekend",
+            "message": "2025-05-10 falls on a weekend.",
+            "day": "2025-05-10",
+            "reason": "Acara khusus.",
+        }
     ]
     assert Visit.objects.get(pk=other.pk).booking_warnings[0]["reason"] == "Acara khusus."
 

@@ -178,7 +178,12 @@ def test_schedule_with_the_reason_records_it(visit, english):
 
     assert response.status_code == 200
     assert response.json()["warnings"] == [
-        {"code": "weekend", "message": "2025-05-10 falls on a weekend.", "day": "2025-05-10"}
+        {
+            "code": "weekend",
+            "message": "2025-05-10 falls on a weekend.",
+            "day": "2025-05-10",
+            "reason": "Permintaan Sekda.",
+        }
     ]
     assert Visit.objects.get(pk=other.pk).booking_warnings == [
         {

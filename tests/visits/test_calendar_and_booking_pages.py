@@ -8,7 +8,7 @@ import time_machine
 
 from tests.factories import DelegationFactory, VisitFactory, full_visit
 from visits.enums import VisitStatus
-from visits.models import Official, Venue, Visit
+from visits.models import AgendaItem, Official, Venue, Visit
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 
@@ -230,3 +230,83 @@ def test_booking_form_prefills_the_agenda_moved_to_the_chosen_slot(visit, englis
 
     rows = response.context["values"]["rows"]
     assert [(r["start"], r["end"]) for r in rows][:2] == [("09:45", "10:00"), ("10:00", "10:15")]
+
+
+def test_booking_form_keeps_a_guest_speaker_and_books_one_from_the_api(visit, english, api_client):
+    other = accepted(visit)
+    hall = Venue.objects.get(name="Lobi Balai Kota Malang")
+    AgendaItem.objects.create(
+        visit=other,
+        start=other.start,
+        end=other.start + dt.timedelta(minutes=30),
+        title="Sambutan Sekda tamu",
+        kind="remarks",
+        guest_speaker="Lalu Contoh Saputra",
+    )
+    query = {"date": "2025-05-06", "start": "09:00", "end": "11:00", "venue": hall.pk}
+
+    with time_machine.travel(dt.datetime(2025, 4, 1, 9, 0, tzinfo=WIB), tick=False):
+        page = english.get(f"/visits/{other.pk}/book/", query).content.decode()
+        booked = english.post(
+            f"/visits/{other.pk}/book/",
+            {
+                **query,
+                "action": "book",
+                "item_start": ["09:00"],
+                "item_end": ["09:30"],
+                "item_title": ["Sambutan Sekda tamu"],
+                "item_kind": ["remarks"],
+                "item_venue": [""],
+                "item_official": [""],
+                "item_guest_speaker": ["Lalu Contoh Saputra"],
+            },
+        )
+        after_page = list(other.agenda_items.values_list("guest_speaker", flat=True))
+        api = api_client.post(
+            f"/api/v1/visits/{other.pk}/schedule/",
+            {
+                "start": "2025-05-07T09:00:00+07:00",
+                "end": "2025-05-07T10:00:00+07:00",
+                "venue": hall.pk,
+                "items": [
+                    {
+                        "start": "2025-05-07T09:00:00+07:00",
+                        "end": "2025-05-07T09:30:00+07:00",
+                        "title": "Sambutan",
+                        "guest_speaker": "Baiq Contoh",
+                    }
+                ],
+            },
+            format="json",
+        )
+
+    assert 'value="Lalu Contoh Saputra"' in page
+    assert booked.status_code == 302
+    assert after_page == ["Lalu Contoh Saputra"]
+    assert api.status_code == 200, api.json()
+    assert list(other.agenda_items.values_list("guest_speaker", flat=True)) == ["Baiq Contoh"]
+    assert api.json()["agenda"][0]["speaker"] == "Baiq Contoh"
+
+
+def test_booking_form_posted_without_the_guest_speaker_column_still_reads_its_rows(visit, english):
+    other = accepted(visit)
+    hall = Venue.objects.get(name="Lobi Balai Kota Malang")
+    form = {
+        "date": "2025-05-06",
+        "start": "09:00",
+        "end": "11:00",
+        "venue": hall.pk,
+        "action": "book",
+        "item_start": ["09:00"],
+        "item_end": ["10:00"],
+        "item_title": ["Paparan"],
+        "item_kind": ["presentation"],
+        "item_venue": [""],
+        "item_official": [""],
+    }
+
+    with time_machine.travel(dt.datetime(2025, 4, 1, 9, 0, tzinfo=WIB), tick=False):
+        response = english.post(f"/visits/{other.pk}/book/", form)
+
+    assert response.status_code == 302
+    assert list(other.agenda_items.values_list("title", flat=True)) == ["Paparan"]

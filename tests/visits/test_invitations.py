@@ -261,3 +261,36 @@ def test_host_own_wording_replaces_the_subject_and_opening(visit, django_capture
 def test_message_template_refuses_anything_but_the_placeholders(text):
     with pytest.raises(ValidationError):
         validate_message_text(text)
+
+
+def test_invitations_queued_before_the_visit_is_marked_started_still_go_out(
+    visit, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        batch = visit_invitations_send(visit=visit)
+    Visit.objects.filter(pk=visit.pk).update(status=VisitStatus.IN_PROGRESS)  # "started" meanwhile
+
+    results = [message_send(message_id=m.pk) for m in batch.queued]
+
+    assert all(results)
+    assert set(Message.objects.values_list("status", flat=True)) == {MessageStatus.SENT}
+    assert len(mail.outbox) == len(batch.queued)
+
+
+def test_reminders_do_not_go_out_once_the_visit_is_started(visit, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_invitations_send(visit=visit)
+    reminder = Message.objects.create(
+        visit=visit,
+        kind=MessageKind.REMINDER,
+        recipient_email="anggota@example.org",
+        recipient_name="Anggota",
+        sequence=visit.sequence,
+        status=MessageStatus.QUEUED,
+        reminder_minutes=120,
+    )
+    Visit.objects.filter(pk=visit.pk).update(status=VisitStatus.IN_PROGRESS)
+
+    assert message_send(message_id=reminder.pk) is False
+    reminder.refresh_from_db()
+    assert reminder.status == MessageStatus.CANCELLED

@@ -47,6 +47,8 @@ def test_nav_links_follow_the_role(visit, client, make_user):
 
     assert reverse("feeds") not in as_leader
     assert reverse("feeds") in as_protocol
+    assert reverse("visits:register") not in as_leader
+    assert reverse("visits:register") in as_protocol
     # The admin is the administrator's (superusers) only, whatever is_staff says.
     assert reverse("admin:index") not in as_leader + as_protocol
 

@@ -108,3 +108,19 @@ def test_the_plan_counts_what_sending_then_queues(visit, sent):
     assert (plan.invitations, plan.updates, plan.removals) == (1, 0, 0)
     assert [m.kind for m in batch.queued] == ["invite"]
     assert batch.cancelled == []
+
+
+def test_after_a_move_that_queued_the_updates_nothing_asks_to_send_them_again(
+    visit, page, sent, staff_client
+):
+    sent(visit)
+    with time_machine.travel(BEFORE, tick=False):
+        visit_reschedule(visit=visit, start=dt.datetime(2025, 4, 29, 9, 0, tzinfo=WIB))
+        shown = page(visit)
+        html = staff_client.get(f"/visits/{visit.pk}/").content.decode()
+        Message.objects.filter(sequence=1).delete()  # as if the move had not queued them
+        html_without = staff_client.get(f"/visits/{visit.pk}/").content.decode()
+
+    assert shown["disabled"] is True
+    assert "older version of this visit" not in html
+    assert "9 people still have an older version of this visit in their calendar." in html_without

@@ -46,7 +46,7 @@ def test_start_the_evening_before_is_refused_naming_the_day(visit):
 
     assert (
         str(caught.value)
-        == "A visit can be started only on its day: this one is on 04/25/2025 (from 00:00 WIB)."
+        == "A visit can be started only on its day: from 00:00 WIB on Friday, 25 April 2025."
     )
     assert status_of(visit) == VisitStatus.SCHEDULED
 
@@ -84,7 +84,7 @@ def test_start_on_the_page_follows_the_same_rule(visit, staff_client):
 
     assert status_of(visit) == VisitStatus.SCHEDULED
     assert [str(m) for m in response.context["messages"]] == [
-        "A visit can be started only on its day: this one is on 04/25/2025 (from 00:00 WIB)."
+        "A visit can be started only on its day: from 00:00 WIB on Friday, 25 April 2025."
     ]
 
 
@@ -129,4 +129,20 @@ def test_completing_a_scheduled_visit_before_it_starts_says_so(visit):
     ):
         visit_complete(visit=visit)
 
-    assert str(caught.value) == "A visit cannot be completed before it has started."
+    assert str(caught.value) == "A visit cannot be completed before its day."
+
+
+def test_a_started_visit_can_be_completed_before_its_start_time_and_a_scheduled_one_on_its_day(visit):
+    early_morning = dt.datetime(2025, 4, 25, 6, 0, tzinfo=WIB)  # the demo visit starts at 09:00
+    with time_machine.travel(early_morning, tick=False):
+        started = visit_start(visit=visit)
+        completed = visit_complete(visit=started)
+
+    assert completed.status == VisitStatus.COMPLETED
+
+
+def test_a_scheduled_visit_can_be_completed_from_its_day(visit):
+    with time_machine.travel(dt.datetime(2025, 4, 25, 0, 30, tzinfo=WIB), tick=False):
+        completed = visit_complete(visit=visit)
+
+    assert completed.status == VisitStatus.COMPLETED

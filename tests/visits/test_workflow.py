@@ -144,7 +144,7 @@ def test_wrong_transitions_are_refused(visit, leader):
 
     with pytest.raises(ServiceError) as caught:
         visit_complete(visit=visit)  # "now" is 12 April; the visit starts on the 25th
-    assert str(caught.value) == "A visit cannot be completed before it has started."
+    assert str(caught.value) == "A visit cannot be completed before its day."
 
     with pytest.raises(ServiceError):
         visit_dispose(visit=visit, decision=DispositionDecision.ACCEPT, by=leader)

@@ -271,7 +271,12 @@ def _stale_reason(message: Message, visit: Visit, now: dt.datetime) -> str:
     """Why ``message`` must not go out any more, or '' if it still says something true."""
     if message.kind == MessageKind.CANCEL:
         return ""
-    if visit.status != VisitStatus.SCHEDULED:
+    # A visit marked as started is still on: an invitation or update queued just before (or retried after a
+    # refused delivery) still says something true, and the visit page offers no way to send it again.
+    live = (VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS)
+    if visit.status not in live or (
+        message.kind == MessageKind.REMINDER and visit.status != VisitStatus.SCHEDULED
+    ):
         return _("The visit is no longer scheduled.")
     if message.sequence != visit.sequence:
         return _("Superseded by SEQUENCE %(sequence)s.") % {"sequence": visit.sequence}

@@ -6,6 +6,7 @@ exclusion constraint of migration 0004 refuses the second one even so, and that 
 the same ``room_double_booked`` conflict.
 """
 
+import dataclasses
 import logging
 
 from django.db import IntegrityError, transaction
@@ -87,9 +88,7 @@ def visit_schedule(
                     keep_agenda = False
                     items = [whole_visit_item(start=start, end=end, venue=venue)]
             items = [
-                item
-                if item.venue_id or venue is None
-                else ProposedItem(item.start, item.end, venue.pk, item.official_id, item.title, item.kind)
+                item if item.venue_id or venue is None else dataclasses.replace(item, venue_id=venue.pk)
                 for item in items
             ]
             report = check_booking(
@@ -127,6 +126,7 @@ def visit_schedule(
                         end=item.end,
                         venue_id=item.venue_id,
                         official_id=item.official_id,
+                        guest_speaker=item.guest_speaker.strip()[:200] if item.official_id is None else "",
                         title=item.title or visit.title,
                         kind=item.kind or AgendaKind.OTHER,
                     )

@@ -14,6 +14,7 @@ import zoneinfo
 
 from django.db import transaction
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from config.audit import audited_update
@@ -21,7 +22,7 @@ from config.audit import audited_update
 from ..enums import HOLDS_ROOMS, DispositionDecision, VisitStatus
 from ..models import AgendaItem, Disposition, ReplyLetter, StatusChange, Visit
 from ..roles import can_decide_disposition
-from ..zones import zone_label
+from ..zones import long_date, zone_label
 from .base import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -107,8 +108,8 @@ def visit_day_opens(visit: Visit) -> dt.datetime:
 def _start_timing_problem(visit: Visit, now: dt.datetime) -> str | None:
     """Why ``visit`` cannot be started at ``now``, or None: only from ``visit_day_opens`` until its end."""
     if now < visit_day_opens(visit):
-        return _("A visit can be started only on its day: this one is on %(date)s (from 00:00 %(zone)s).") % {
-            "date": formats.date_format(visit.start.astimezone(visit.tzinfo).date(), "SHORT_DATE_FORMAT"),
+        return _("A visit can be started only on its day: from 00:00 %(zone)s on %(date)s.") % {
+            "date": long_date(visit.start.astimezone(visit.tzinfo).date(), get_language() or "id"),
             "zone": zone_label(visit.timezone, visit.start),
         }
     if now >= visit.end:
@@ -135,16 +136,18 @@ def visit_start(*, visit: Visit, by=None, now: dt.datetime | None = None) -> Vis
 
 
 def visit_complete(*, visit: Visit, by=None, now: dt.datetime | None = None) -> Visit:
-    """Mark a scheduled or in-progress visit as completed. Refused before the visit's start.
+    """Mark a scheduled or in-progress visit as completed: a visit marked as started at any time, a
+    scheduled one from its day on (``visit_day_opens``, as ``visit_start``), so the two buttons follow one
+    rule.
 
     Raises ``ServiceError`` naming the state for a visit that is neither scheduled nor in progress (a
-    declined one, say), else for a visit that has not started yet at ``now`` (default: the current time).
+    declined one, say), else for a scheduled visit whose day has not come at ``now`` (default: now).
     """
     now = now or timezone.now()
 
     def timing(locked: Visit) -> str | None:
-        if locked.start > now:
-            return _("A visit cannot be completed before it has started.")
+        if locked.status != VisitStatus.IN_PROGRESS and now < visit_day_opens(locked):
+            return _("A visit cannot be completed before its day.")
         return None
 
     return _transition(
