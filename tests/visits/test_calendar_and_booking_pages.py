@@ -110,7 +110,7 @@ def test_booking_form_refuses_the_taken_room_with_a_clear_message(visit, english
         )
 
     assert response.status_code == 409
-    assert "Ruang Sidang Balai Kota Malang is booked 25/04/2025 09:30–10:15" in response.content.decode()
+    assert "Ruang Sidang Balai Kota Malang is booked 25/04/2025 10:45–10:55" in response.content.decode()
     assert Visit.objects.get(pk=other.pk).status == VisitStatus.ACCEPTED
 
 

@@ -73,8 +73,10 @@ def test_same_room_same_time_is_refused(visit):
     (finding,) = caught.value.report.errors
     assert finding.code == "room_double_booked"
     assert finding.other_visit == visit.pk
+    # Of the demo visit's items in that room that clash, the one starting last is named (the index is read
+    # from the booking's end backwards: conflicts._check_rooms).
     assert finding.message == (
-        "Ruang Sidang Balai Kota Malang is booked 25/04/2025 09:30–10:15 WIB for "
+        "Ruang Sidang Balai Kota Malang is booked 25/04/2025 10:45–10:55 WIB for "
         "“Studi Komparasi Pemerintah Kabupaten Buleleng ke Pemerintah Kota Malang” (with 15 minutes between bookings)."
     )
     other.refresh_from_db()
