@@ -10,6 +10,7 @@ name no font can draw raises ``MissingGlyphs`` (saying which characters and wher
 empty boxes. Rendering can be bounded in time (``render_deadline``) and reports its progress by stage.
 """
 
+import contextlib
 import ctypes
 import hashlib
 import html.parser
@@ -405,15 +406,37 @@ class render_deadline:  # noqa: N801 - used as a context manager, like contextli
         self._lock = threading.Lock()
         self._active = False
         self._fired = False
+        self._shielded = False
         self._timer: threading.Timer | None = None
 
     def _fire(self):
         with self._lock:
             if self._active:
                 self._fired = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                    ctypes.c_ulong(self._thread), ctypes.py_object(RenderTimeLimit)
-                )
+                if not self._shielded:
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                        ctypes.c_ulong(self._thread), ctypes.py_object(RenderTimeLimit)
+                    )
+
+    @contextlib.contextmanager
+    def shielded(self):
+        """``with deadline.shielded():`` runs its body without being interrupted: a database write (the
+        render's progress) must not be cut in the middle of talking to the server, which would leave the
+        connection unusable. A limit that passes meanwhile raises ``RenderTimeLimit`` when the body ends."""
+        with self._lock:
+            if self._fired and self._active:
+                # Passed already: take back the exception not yet delivered and stop here, before the body.
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._thread), None)
+                raise RenderTimeLimit
+            self._shielded = True
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._shielded = False
+                due = self._fired and self._active
+        if due:
+            raise RenderTimeLimit
 
     def __enter__(self):
         if self.seconds is not None:
@@ -445,14 +468,17 @@ def render_pdf(
     source: ReportSource, *, progress: Progress | None = None, time_limit: float | None = None
 ) -> bytes:
     """The PDF bytes of ``source`` (from ``report_source``). ``progress(percent, stage)`` is called as the
-    render advances ("layout" at 20 %, "writing" at 80 %); ``time_limit`` in seconds or ``None``.
+    render advances ("layout" at 20 %, "writing" at 80 %), never interrupted by the time limit (it may write
+    to the database: ``render_deadline.shielded``); ``time_limit`` in seconds or ``None``.
 
     Raises ``RenderTimeLimit`` past the time limit. Fetches only project files (``ProjectFilesFetcher``)."""
     report = progress or (lambda percent, stage: None)
-    with render_deadline(time_limit):
-        report(20, "layout")
+    with render_deadline(time_limit) as deadline:
+        with deadline.shielded():
+            report(20, "layout")
         document = HTML(string=source.html, base_url=BASE_URL, url_fetcher=ProjectFilesFetcher()).render()
-        report(80, "writing")
+        with deadline.shielded():
+            report(80, "writing")
         pdf = document.write_pdf()
     return pdf
 

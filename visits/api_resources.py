@@ -316,8 +316,9 @@ def _agenda_item_write(
         raise not_scheduled
     try:
         with transaction.atomic():
+            # Lock the visit's row only: PostgreSQL cannot lock the nullable side of the venue's outer join.
             visit = (
-                Visit.objects.select_for_update()
+                Visit.objects.select_for_update(of=("self",))
                 .select_related("host", "delegation", "venue")
                 .get(pk=visit.pk)
             )

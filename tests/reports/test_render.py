@@ -236,3 +236,24 @@ def test_task_is_queued_with_celery_time_limits_from_the_setting(
 
     expected_kwargs = {"render_id": render.pk, "fingerprint": render.fingerprint}
     assert sent == [{"kwargs": expected_kwargs, "soft_time_limit": 25, "time_limit": 50}]
+
+
+def test_progress_is_never_cut_by_the_time_limit(visit, no_gc_callbacks):
+    """The progress callback writes to the database; cut in the middle, the connection would be left
+    unusable (seen on PostgreSQL). The limit passes during it and is raised once it has finished."""
+    import time
+
+    from reports.pdf import RenderTimeLimit, render_pdf, report_source
+
+    finished = []
+
+    def progress(percent, stage):
+        until = time.perf_counter() + 0.05
+        while time.perf_counter() < until:  # Python bytecode: where an asynchronous exception lands
+            pass
+        finished.append(stage)
+
+    with pytest.raises(RenderTimeLimit):
+        render_pdf(report_source(visit=visit, language="id"), progress=progress, time_limit=0.01)
+
+    assert finished == ["layout"]
