@@ -112,6 +112,13 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Acara {n}")
 
 
+def accepted_visit(host) -> Visit:
+    """A visit of ``host`` accepted by the leadership and not booked yet (no room), delegation of 10."""
+    return VisitFactory(
+        host=host, venue=None, status=VisitStatus.ACCEPTED, delegation=DelegationFactory(size=10)
+    )
+
+
 def full_visit(**kwargs) -> Visit:
     """A scheduled visit with one receiving official, two members and two agenda items."""
     visit = VisitFactory(**kwargs)

@@ -189,30 +189,37 @@ def test_api_throttles_a_user_past_the_rate_until_the_window_ends(db, api_client
     assert next_window.status_code == 200
 
 
-def test_api_throttle_counts_every_request_of_concurrent_workers(staff_user, empty_cache, monkeypatch):
-    """DRF's own throttle reads the history, appends and writes it back, so two workers at once lose a
-    count; the counter (``cache.incr``) loses none. 8 threads ask the throttle 6 times each at once."""
+def ask_the_throttle_at_once(user, threads: int = 8, each: int = 6) -> list[bool]:
+    """The user throttle's answers to ``threads`` × ``each`` requests of ``user``, the threads starting
+    together, all inside one window (the clock held at 09:00:00)."""
     import threading
 
     from rest_framework.test import APIRequestFactory, force_authenticate
     from rest_framework.views import APIView
 
-    monkeypatch.setattr(UserRateThrottle, "rate", "40/minute")
-    answers, barrier = [], threading.Barrier(8)
+    answers, barrier = [], threading.Barrier(threads)
 
     def worker():
         barrier.wait()
-        for _ in range(6):
+        for _ in range(each):
             request = APIRequestFactory().get("/api/v1/regions/")
-            force_authenticate(request, user=staff_user)
+            force_authenticate(request, user=user)
             answers.append(UserRateThrottle().allow_request(APIView().initialize_request(request), None))
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
+    workers = [threading.Thread(target=worker) for _ in range(threads)]
     with time_machine.travel(dt.datetime(2025, 4, 25, 9, 0, tzinfo=dt.UTC), tick=False):
-        for thread in threads:
+        for thread in workers:
             thread.start()
-        for thread in threads:
+        for thread in workers:
             thread.join()
+    return answers
+
+
+def test_api_throttle_counts_every_request_of_concurrent_workers(staff_user, empty_cache, monkeypatch):
+    """DRF's own throttle reads the history, appends and writes it back, so two workers at once lose a
+    count; the counter (``cache.incr``) loses none. 8 threads ask the throttle 6 times each at once."""
+    monkeypatch.setattr(UserRateThrottle, "rate", "40/minute")
+    answers = ask_the_throttle_at_once(staff_user)
 
     assert sorted(answers) == [False] * 8 + [True] * 40
 
@@ -220,27 +227,8 @@ def test_api_throttle_counts_every_request_of_concurrent_workers(staff_user, emp
 def test_api_throttle_on_redis_counts_every_request_and_expires_the_window(
     staff_user, redis_cache, monkeypatch
 ):
-    import threading
-
-    from rest_framework.test import APIRequestFactory, force_authenticate
-    from rest_framework.views import APIView
-
     monkeypatch.setattr(UserRateThrottle, "rate", "40/minute")
-    answers, barrier = [], threading.Barrier(8)
-
-    def worker():
-        barrier.wait()
-        for _ in range(6):
-            request = APIRequestFactory().get("/api/v1/regions/")
-            force_authenticate(request, user=staff_user)
-            answers.append(UserRateThrottle().allow_request(APIView().initialize_request(request), None))
-
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    with time_machine.travel(dt.datetime(2025, 4, 25, 9, 0, tzinfo=dt.UTC), tick=False):  # one window
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    answers = ask_the_throttle_at_once(staff_user)
     (key,) = redis_cache.keys("*throttle:user:*")
 
     assert sorted(answers) == [False] * 8 + [True] * 40

@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from knox.models import AuthToken
 
-from tests.factories import DelegationFactory, VisitFactory
+from tests.factories import accepted_visit
 from visits.enums import VisitStatus
 from visits.models import AgendaItem, Official, Venue, Visit
 
@@ -33,9 +33,7 @@ def english(api_client):
 
 
 def accepted(visit):
-    return VisitFactory(
-        host=visit.host, venue=None, status=VisitStatus.ACCEPTED, delegation=DelegationFactory(size=10)
-    )
+    return accepted_visit(visit.host)
 
 
 def booking(start: str, end: str, venue: int, **extra) -> dict:

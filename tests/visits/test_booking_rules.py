@@ -12,7 +12,7 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.factories import DelegationFactory, VisitFactory
+from tests.factories import accepted_visit
 from visits.enums import VisitStatus
 from visits.models import AgendaItem, Venue, Visit
 from visits.services.base import MAX_VISIT_LENGTH
@@ -34,9 +34,7 @@ def english(api_client):
 
 
 def accepted(visit):
-    return VisitFactory(
-        host=visit.host, venue=None, status=VisitStatus.ACCEPTED, delegation=DelegationFactory(size=10)
-    )
+    return accepted_visit(visit.host)
 
 
 def sidang() -> Venue:

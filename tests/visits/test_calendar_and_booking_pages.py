@@ -6,7 +6,7 @@ import zoneinfo
 import pytest
 import time_machine
 
-from tests.factories import DelegationFactory, VisitFactory, full_visit
+from tests.factories import accepted_visit, full_visit
 from visits.enums import VisitStatus
 from visits.models import AgendaItem, Official, Venue, Visit
 
@@ -79,9 +79,7 @@ def test_calendar_query_count_constant(host, english, django_assert_num_queries,
 
 
 def accepted(visit):
-    return VisitFactory(
-        host=visit.host, venue=None, status=VisitStatus.ACCEPTED, delegation=DelegationFactory(size=10)
-    )
+    return accepted_visit(visit.host)
 
 
 def test_booking_form_checks_then_books(visit, english):
