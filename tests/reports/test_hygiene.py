@@ -5,6 +5,7 @@ kept where a field has several lines. Also: the report render's retry takes no f
 import pytest
 import time_machine
 from django.conf import settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from reports.models import AgendaNote, Attendance, FollowUp, KeyPoint, Quote, RenderStatus
@@ -25,6 +26,14 @@ from .files import AFTER_THE_VISIT
 @pytest.fixture(autouse=True)
 def after_the_visit():
     with time_machine.travel(AFTER_THE_VISIT, tick=False):
+        yield
+
+
+@pytest.fixture
+def english():
+    """Service messages are checked in English, the source language, whatever an earlier test left
+    active (the test settings' language is Indonesian)."""
+    with translation.override("en"):
         yield
 
 
@@ -80,7 +89,7 @@ def test_follow_up_created_with_del_is_refused(visit, api):
     assert FollowUp.objects.count() == before
 
 
-def test_quote_with_a_control_character_is_refused(visit):
+def test_quote_with_a_control_character_is_refused(visit, english):
     with pytest.raises(ServiceError) as refused:
         quote_add(visit=visit, speaker_name="Budi\u0000 Santoso", words="Selamat datang.")
 
@@ -88,7 +97,7 @@ def test_quote_with_a_control_character_is_refused(visit):
     assert not Quote.objects.filter(words="Selamat datang.").exists()
 
 
-def test_quote_words_refuse_escape_but_keep_line_breaks(visit):
+def test_quote_words_refuse_escape_but_keep_line_breaks(visit, english):
     with pytest.raises(ServiceError) as refused:
         quote_add(visit=visit, speaker_name="Budi", words="Halo \u001b[31m")
     quote = quote_add(visit=visit, speaker_name="Budi", words="Baris satu.\nBaris dua.")
@@ -97,7 +106,7 @@ def test_quote_words_refuse_escape_but_keep_line_breaks(visit):
     assert quote.words == "Baris satu.\nBaris dua."
 
 
-def test_attendance_name_with_a_line_break_is_refused(visit):
+def test_attendance_name_with_a_line_break_is_refused(visit, english):
     before = Attendance.objects.count()
 
     with pytest.raises(ServiceError) as refused:
@@ -107,7 +116,7 @@ def test_attendance_name_with_a_line_break_is_refused(visit):
     assert Attendance.objects.count() == before
 
 
-def test_key_points_with_a_control_character_save_nothing(visit):
+def test_key_points_with_a_control_character_save_nothing(visit, english):
     key_points_set(visit=visit, texts=["Pertama"])
 
     with pytest.raises(ServiceError) as refused:
@@ -117,7 +126,7 @@ def test_key_points_with_a_control_character_save_nothing(visit):
     assert list(KeyPoint.objects.filter(visit=visit).values_list("text", flat=True)) == ["Pertama"]
 
 
-def test_agenda_note_with_a_control_character_is_refused(visit):
+def test_agenda_note_with_a_control_character_is_refused(visit, english):
     item = visit.agenda_items.order_by("start").first()
 
     with pytest.raises(ServiceError) as refused:

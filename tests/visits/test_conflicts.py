@@ -192,6 +192,39 @@ def test_holiday_names_follow_the_language():
     assert working_days_between(dt.date(2025, 4, 1), dt.date(2025, 4, 9)) == 2  # 8 and 9 April
 
 
+def test_an_id_no_database_holds_is_not_the_hosts_and_raises_nothing(visit):
+    # SQLite cannot even take 2**63 as a parameter; the check reads such an id as no room of the host's.
+    items = [ProposedItem(at(6, 9), at(6, 10), 2**63, -1)]
+
+    report = check_booking(host=visit.host, start=at(6, 9), end=at(6, 10), items=items, zone="Asia/Jakarta")
+
+    assert codes(report.errors) == ["foreign_room", "foreign_official"]
+
+
+def test_rooms_officials_clashes_and_capacity_are_read_in_one_query(visit, django_assert_num_queries):
+    sidang, ncc = room("Ruang Sidang Balai Kota Malang"), room("Ngalam Command Center (NCC)")
+    dewi = official("Dewi Contoh")
+    start = dt.datetime(2025, 4, 25, 9, 0, tzinfo=WIB)
+    items = [
+        ProposedItem(start, start + dt.timedelta(hours=1), sidang.pk, dewi.pk),
+        ProposedItem(start + dt.timedelta(hours=1), start + dt.timedelta(hours=2), ncc.pk),
+    ]
+
+    with django_assert_num_queries(1):
+        report = check_booking(
+            host=visit.host,
+            start=start,
+            end=start + dt.timedelta(hours=2),
+            items=items,
+            zone="Asia/Jakarta",
+            delegation_size=30,
+        )
+
+    assert codes(report.errors) == ["room_double_booked", "room_double_booked", "official_double_booked"]
+    assert [f.item for f in report.errors] == [0, 1, 0]
+    assert all(f.other_visit == visit.pk for f in report.errors)
+
+
 def test_friday_prayer_office_hours_reception_days_capacity(visit):
     host = visit.host
     host.reception_days = [0, 1, 2, 3]
