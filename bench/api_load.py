@@ -266,6 +266,43 @@ def wait_ready(base: str, timeout: float = 60) -> None:
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
 
 
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each process of gunicorn (master and workers), Redis and
+    PostgreSQL (every backend), and by this process's finished children (the load client), read from
+    /proc: ``{group: {pid: seconds}}``; {} off Linux."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    totals: dict[str, dict[int, float]] = {"gunicorn": {}, "redis": {}, "postgres": {}}
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return {}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            name = (entry / "comm").read_text().strip()
+        except OSError:
+            continue
+        session = int(fields[3])  # the server runs in its own session, led by gunicorn's master
+        group = "gunicorn" if session == server_pid else name.split("-")[0].split(":")[0]
+        if group in totals:
+            totals[group][int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    children = os.times()
+    totals["client"] = {0: children.children_user + children.children_system}
+    return totals
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds per group between two ``cpu_seconds`` readings, counting only the processes alive at
+    both (a PostgreSQL backend that ended in between took its seconds with it)."""
+    return {
+        group: sum(
+            seconds - before[group][pid] for pid, seconds in after[group].items() if pid in before[group]
+        )
+        for group in after
+    }
+
+
 def _ms(text: str) -> float:
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
     return float(number) * UNITS[unit]
@@ -496,7 +533,12 @@ def run(args, tmp: Path, stack: contextlib.ExitStack) -> int:
     results: dict[str, list[dict]] = {name: [] for name in targets}
     for round_number in range(1, args.rounds + 1):
         for name, (url, key, fresh) in targets.items():
+            before = cpu_seconds(server.pid)
             figures = load(url, key, args, args.duration, fresh)
+            after = cpu_seconds(server.pid)
+            requests = figures["rps"] * args.duration
+            used = cpu_used(before, after)
+            figures["cpu_ms"] = {k: v * 1000 / requests for k, v in used.items()} if requests else {}
             results[name].append(figures)
             print(
                 f"  round {round_number} {name:14s}: {figures['rps']:8.1f} req/s  p50 {figures['p50_ms']:7.1f} ms  "
@@ -510,6 +552,15 @@ def run(args, tmp: Path, stack: contextlib.ExitStack) -> int:
     for name, figures in summary.items():
         print(
             f"{name:14s}: {figures['rps']:8.1f} requests/s, p99 {figures['p99_ms']:.1f} ms (mean of rounds)"
+        )
+    print("CPU per request, ms (mean of rounds; the machine's cores are shared by all of these):")
+    for name, rows in results.items():
+        parts = [k for k in rows[0]["cpu_ms"]]
+        cpu = {k: statistics.mean(f["cpu_ms"][k] for f in rows) for k in parts}
+        print(
+            f"  {name:14s}: "
+            + ", ".join(f"{k} {v:.2f}" for k, v in cpu.items())
+            + f"; all {sum(cpu.values()):.2f}"
         )
     ratio = summary["visit list"]["rps"] / summary["bare view"]["rps"]
     verdict = "meets" if ratio >= 0.5 else "MISSES"

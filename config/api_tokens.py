@@ -3,6 +3,16 @@
 Only the SHA-512 digest of a token is stored (knox), with its first 15 characters (``token_key``) to find
 it and to name it in ``manage.py api_token list`` and ``revoke``; the plaintext is shown once, when it is
 made. Revoking deletes the row. Clients send ``Authorization: Token <token>``.
+
+With a shared cache (``CACHE_URL``), a token that passed the check is remembered in it for
+``SAMBANG_API_AUTH_CACHE_SECONDS`` (default 60), under its digest, with its user (every field but the
+password), role groups and hosts: an integration polling the API is then answered without a database
+query. The entries are a ``config.versioned_cache.VersionedCache``: any committed change to a token, a
+user, a group, a user's groups or a host membership (``watch_access``) makes every entry useless at once,
+so a revoked token, a deactivated user or a role taken away is refused on the very next request, as
+without the cache. The token's expiry is checked on every request. Only writes that send no signal
+(``QuerySet.update``, ``bulk_create``, raw SQL; Sambang makes none to these tables) wait for the entry to
+expire.
 """
 
 import binascii
@@ -10,6 +20,7 @@ import datetime as dt
 import functools
 from hmac import compare_digest
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
@@ -21,6 +32,16 @@ from knox.models import AuthToken
 from knox.settings import CONSTANTS
 from rest_framework import exceptions
 
+from config.versioned_cache import VersionedCache
+
+# Entries are ``(version, (token values, user values, role groups, host ids))`` in ``_remembered`` order.
+TOKENS = VersionedCache("sambang:api-auth:version", "sambang:api-auth:token1:")
+
+
+def remembering() -> bool:
+    """True when tokens that passed are remembered in the cache (``SAMBANG_API_AUTH_CACHE_SECONDS`` > 0)."""
+    return settings.SAMBANG_API_AUTH_CACHE_SECONDS > 0
+
 
 class TokenAuthentication(KnoxTokenAuthentication):
     """knox's token authentication, telling an expired token apart from an unknown or revoked one.
@@ -31,19 +52,100 @@ class TokenAuthentication(KnoxTokenAuthentication):
 
     def authenticate_credentials(self, token: bytes):
         """The ``(user, AuthToken)`` for ``token``; raises ``AuthenticationFailed`` (401) when the token is
-        unknown, revoked or expired, or its user is inactive."""
+        unknown, revoked or expired, or its user is inactive. No query when the token is remembered (see
+        the module's docstring); else one (``candidates``), and the token is remembered if it passes."""
         try:
             text = token.decode("ascii")
             digest = hash_token(text)
         except (UnicodeDecodeError, TypeError, binascii.Error):
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        version = None
+        if remembering():
+            version, entry = TOKENS.read(digest)
+            if entry is not None:
+                return self._checked(_recalled(entry))
         for auth_token in candidates(text[: CONSTANTS.TOKEN_KEY_LENGTH]):
             if not compare_digest(digest, auth_token.digest):
                 continue
-            if auth_token.expiry is not None and auth_token.expiry <= timezone.now():
-                raise exceptions.AuthenticationFailed(_("This token has expired; ask for a new one."))
-            return self.validate_user(auth_token)
+            passed = self._checked(auth_token)
+            if remembering():
+                TOKENS.write(
+                    digest, version, _remembered(auth_token), settings.SAMBANG_API_AUTH_CACHE_SECONDS
+                )
+            return passed
         raise exceptions.AuthenticationFailed(_("Invalid token: it does not exist or has been revoked."))
+
+    def _checked(self, auth_token: AuthToken):
+        if auth_token.expiry is not None and auth_token.expiry <= timezone.now():
+            raise exceptions.AuthenticationFailed(_("This token has expired; ask for a new one."))
+        return self.validate_user(auth_token)
+
+
+@functools.cache
+def _remembered_fields() -> tuple[list, list]:
+    """The token's concrete fields and the user's, but its password (never copied to the cache)."""
+    user_fields = [f for f in get_user_model()._meta.concrete_fields if f.attname != "password"]
+    return list(AuthToken._meta.concrete_fields), user_fields
+
+
+def _remembered(auth_token: AuthToken) -> tuple:
+    """What the cache keeps of a token that passed: its values, its user's (no password), the user's role
+    groups and hosts (read now when not primed: two queries off PostgreSQL)."""
+    from visits.roles import role_groups
+    from visits.scoping import host_ids
+
+    token_fields, user_fields = _remembered_fields()
+    user = auth_token.user
+    hosts = host_ids(user)  # None for a superuser, who sees every host whatever is kept
+    return (
+        tuple(getattr(auth_token, f.attname) for f in token_fields),
+        tuple(getattr(user, f.attname) for f in user_fields),
+        tuple(sorted(role_groups(user))),
+        tuple(sorted(hosts or ())),
+    )
+
+
+def _recalled(entry: tuple) -> AuthToken:
+    """The token and its user from a cache entry (``_remembered``), with role groups and hosts primed.
+    The user's password is a deferred field: read from the database only if something asks for it, and
+    a ``save()`` of this user writes only the fields it holds."""
+    from visits.scoping import prime_access
+
+    token_values, user_values, roles, hosts = entry
+    token_fields, user_fields = _remembered_fields()
+    auth_token = AuthToken.from_db(connection.alias, [f.attname for f in token_fields], token_values)
+    user = get_user_model().from_db(connection.alias, [f.attname for f in user_fields], user_values)
+    prime_access(user, role_groups=roles, hosts=hosts)
+    auth_token.user = user
+    return auth_token
+
+
+def access_changed(*_args, using: str | None = None, action: str | None = None, **kwargs) -> None:
+    """Signal receiver: a token, user, group, user's groups or host membership changed, so every
+    remembered token is checked against the database again once the transaction commits. A login's
+    ``last_login`` save and the ``pre_*`` steps of a many-to-many change are not changes of access."""
+    if not remembering() or (action is not None and not action.startswith("post_")):
+        return
+    if set(kwargs.get("update_fields") or ()) == {"last_login"}:
+        return
+    TOKENS.changed(using=using)
+
+
+def watch_access() -> None:
+    """Connect ``access_changed`` to every write that can change who a token is and what it may do
+    (``visits.apps``): tokens, users, groups, user–group links and host memberships."""
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from visits.models import HostMembership
+
+    user_model = get_user_model()
+    for model in (AuthToken, user_model, Group, HostMembership):
+        label = model._meta.label
+        post_save.connect(access_changed, sender=model, dispatch_uid=f"api-auth-save-{label}")
+        post_delete.connect(access_changed, sender=model, dispatch_uid=f"api-auth-delete-{label}")
+    through = user_model.groups.through
+    m2m_changed.connect(access_changed, sender=through, dispatch_uid="api-auth-user-groups")
 
 
 def candidates(token_key: str) -> list[AuthToken]:

@@ -12,6 +12,9 @@ classes keep DRF's throttle interface (rates in ``REST_FRAMEWORK["DEFAULT_THROTT
 - With Redis (``CACHE_URL``) a count is one round trip: ``SET key 0 EX period NX`` and ``INCR key`` in one
   pipeline (Django's ``cache.incr`` asks whether the key exists first: two more). Other caches (the embedded
   default's per-process memory) use ``cache.add`` and ``cache.incr``.
+- A view may name cache keys it will read (``throttle_prefetch(request)``, as the visit list names its
+  page): the count reads them in the same round trip and leaves them on the request
+  (``request.cache_prefetched``: ``{key: value or None}``).
 
 The rates are ``SAMBANG_API_RATE_USER`` and ``SAMBANG_API_RATE_ANON`` (config.settings.base).
 """
@@ -20,9 +23,10 @@ import math
 import time
 
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
+
+from config.cache import RedisCache
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -34,26 +38,24 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), PERIODS[period.strip()[0]]
 
 
-def window_count(key: str, period: int) -> int:
-    """Raise the counter ``key`` (which lives ``period`` seconds from its first request) and return it.
+def window_count(key: str, period: int, also: list[str] = ()) -> tuple[int, dict]:
+    """Raise the counter ``key`` (which lives ``period`` seconds from its first request) and return it,
+    with the cache entries ``also`` as ``{key: value or None}``.
 
-    Side effect: one write to the default cache; one round trip with Redis.
+    Side effect: one write to the default cache; one round trip with Redis (``config.cache.RedisCache``).
     """
     cache = caches["default"]
     if isinstance(cache, RedisCache):
-        name = cache.make_and_validate_key(key)
-        with cache._cache.get_client(name, write=True).pipeline() as pipe:
-            pipe.set(name, 0, ex=period, nx=True)
-            pipe.incr(name)
-            _created, count = pipe.execute()
-        return count
+        return cache.count_and_get(key, period, list(also))
+    found = cache.get_many(also) if also else {}
+    found = {k: found.get(k) for k in also}
     if cache.add(key, 1, timeout=period):
-        return 1
+        return 1, found
     try:
-        return cache.incr(key)
+        return cache.incr(key), found
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=period)
-        return 1
+        return 1, found
 
 
 class _CountingThrottle(BaseThrottle):
@@ -76,7 +78,12 @@ class _CountingThrottle(BaseThrottle):
         limit, period = parse_rate(rate)
         now = time.time()
         window = int(now // period)
-        if window_count(f"throttle:{self.scope}:{ident}:{period}:{window}", period) <= limit:
+        prefetch = getattr(view, "throttle_prefetch", None)
+        also = prefetch(request) if prefetch else []
+        count, request.cache_prefetched = window_count(
+            f"throttle:{self.scope}:{ident}:{period}:{window}", period, also
+        )
+        if count <= limit:
             return True
         self.retry_after = max(1, math.ceil((window + 1) * period - now))
         return False

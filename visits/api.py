@@ -130,11 +130,25 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return VisitListSerializer if self.action == "list" else VisitDetailSerializer
 
+    def _cached_page(self, request) -> api_cache.ListPage | None:
+        """This request's page in ``visits.api_cache`` (made once), or ``None`` when pages are not kept
+        (the setting is off, another action, or a format other than JSON)."""
+        if self.action != "list" or not api_cache.enabled() or request.accepted_renderer.format != "json":
+            return None
+        if getattr(self, "_page", None) is None:
+            self._page = api_cache.ListPage(request, host_ids(request.user))
+        return self._page
+
+    def throttle_prefetch(self, request) -> list[str]:
+        """The cache keys of this request's page, read in the throttle's round trip (``config.throttling``)."""
+        page = self._cached_page(request)
+        return page.cache_keys() if page else []
+
     def list(self, request, *args, **kwargs):
         """The page from ``visits.api_cache`` when it is still current (JSON only), else rendered and kept."""
-        if not api_cache.enabled() or request.accepted_renderer.format != "json":
+        page = self._cached_page(request)
+        if page is None:
             return super().list(request, *args, **kwargs)
-        page = api_cache.ListPage(request, host_ids(request.user))
         cached = page.cached()
         if cached is not None:
             return cached

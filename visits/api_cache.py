@@ -22,17 +22,16 @@ per-process memory cache: a write made by the worker or by ``manage.py`` would n
 """
 
 import hashlib
-import time
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
+
+from config.versioned_cache import VersionedCache
 
 # The models a list row shows; their writes raise the data version (filled by ``watch``).
 WATCHED: set[type] = set()
-VERSION_KEY = "sambang:visit-list:version"
-PAGE_PREFIX = "sambang:visit-list:page:"
+# Entries are ``(version, (content type, bytes))``; the prefix names that layout.
+PAGES = VersionedCache("sambang:visit-list:version", "sambang:visit-list:page2:")
 
 
 def enabled() -> bool:
@@ -40,27 +39,15 @@ def enabled() -> bool:
     return settings.SAMBANG_API_LIST_CACHE_SECONDS > 0
 
 
-def _bump() -> None:
-    # A fresh counter starts at the clock in nanoseconds, so a counter lost (evicted, Redis restarted)
-    # never comes back at a value that pages stored before still carry.
-    if cache.add(VERSION_KEY, time.time_ns(), timeout=None):
-        return
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # evicted between add and incr
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
-
-
 def rows_changed(*_args, using: str | None = None, **_kwargs) -> None:
     """Raise the data version when the current transaction commits (at once outside a transaction).
 
     A signal receiver (``post_save``, ``post_delete``) and the hook for bulk writes, which send no signal.
-    Side effect: one ``on_commit`` callback; nothing when the cache is off. The callback is ``robust``: if
-    the cache cannot be reached, the write that committed still succeeds (Django logs the error) and pages
-    kept before it may be served until they expire (``SAMBANG_API_LIST_CACHE_SECONDS``).
+    Side effect: one ``on_commit`` callback (``VersionedCache.changed``: a cache that cannot be reached
+    never fails the write); nothing when the cache is off.
     """
     if enabled():
-        transaction.on_commit(_bump, using=using, robust=True)
+        PAGES.changed(using=using)
 
 
 def watch(*models) -> None:
@@ -86,26 +73,28 @@ class ListPage:
     def __init__(self, request, hosts: frozenset[int] | None):
         scope = "all" if hosts is None else ",".join(str(pk) for pk in sorted(hosts))
         identity = f"{scope}\n{request.accepted_media_type}\n{request.build_absolute_uri()}"
-        self.key = PAGE_PREFIX + hashlib.sha256(identity.encode()).hexdigest()
+        self.request = request
+        self.key = hashlib.sha256(identity.encode()).hexdigest()
         self.version = None
+
+    def cache_keys(self) -> list[str]:
+        """The cache keys ``cached`` reads, for the throttle to read in its own round trip
+        (``config.throttling``); ``cached`` then needs none."""
+        return PAGES.keys(self.key)
 
     def cached(self) -> HttpResponse | None:
         """The stored page as a response if it was rendered at the current data version, else ``None``
-        (and the current version is remembered for ``store``). One cache round trip (``get_many``)."""
-        found = cache.get_many([VERSION_KEY, self.key])
-        self.version = found.get(VERSION_KEY)
-        if self.version is None:
-            cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-            self.version = cache.get(VERSION_KEY)
+        (and the current version is remembered for ``store``). One cache round trip, none when the
+        throttle read ``cache_keys`` already (``request.cache_prefetched``)."""
+        prefetched = getattr(self.request, "cache_prefetched", None)
+        self.version, entry = PAGES.read(self.key, prefetched)
+        if entry is None:
             return None
-        entry = found.get(self.key)
-        if entry is None or entry[0] != self.version:
-            return None
-        _version, content_type, content = entry
+        content_type, content = entry
         return HttpResponse(content, content_type=content_type)
 
     def store(self, response) -> None:
         """Post-render callback of a 200 response: keep its bytes under the version read before its rows."""
-        if self.version is not None and response.status_code == 200:
-            entry = (self.version, response["Content-Type"], response.content)
-            cache.set(self.key, entry, timeout=settings.SAMBANG_API_LIST_CACHE_SECONDS)
+        if response.status_code == 200:
+            entry = (response["Content-Type"], response.content)
+            PAGES.write(self.key, self.version, entry, timeout=settings.SAMBANG_API_LIST_CACHE_SECONDS)

@@ -19,3 +19,8 @@ class VisitsConfig(AppConfig):
         from .models import Institution, Region, Venue, Visit
 
         api_cache.watch(Visit, Delegation, Institution, Region, Venue)
+
+        # Remembered API tokens are checked again after any change of access commits (config.api_tokens).
+        from config.api_tokens import watch_access
+
+        watch_access()

@@ -200,6 +200,17 @@ if SAMBANG_API_LIST_CACHE_SECONDS > 0 and not CACHE_URL:
         "by the worker or another process would not reach the pages this process keeps."
     )
 
+# The API remembers a token that passed this many seconds (config.api_tokens), unless a change of tokens,
+# users, groups or host memberships commits first. Needs a shared cache, as the list's pages do.
+SAMBANG_API_AUTH_CACHE_SECONDS = int(
+    os.environ.get("SAMBANG_API_AUTH_CACHE_SECONDS", "60" if CACHE_URL else "0")
+)
+if SAMBANG_API_AUTH_CACHE_SECONDS > 0 and not CACHE_URL:
+    raise ImproperlyConfigured(
+        "SAMBANG_API_AUTH_CACHE_SECONDS needs CACHE_URL (a redis:// URL): without a shared cache, a token revoked "
+        "by manage.py or another process would stay accepted by this process."
+    )
+
 # Mail: SMTP when EMAIL_HOST is set, otherwise one .eml file per message under var/mail/.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

@@ -209,7 +209,7 @@ def test_on_redis_a_page_is_kept_and_a_committed_write_renders_it_again(
 
     assert kept_page.content == first.content
     assert rows(after)[0]["title"] == "Judul di Redis"
-    assert len(redis_cache.keys("*visit-list:page:*")) == 1
+    assert len(redis_cache.keys("*visit-list:page2:*")) == 1
 
 
 def test_a_write_succeeds_when_the_cache_cannot_be_reached(kept, visit, committed, monkeypatch, caplog):
@@ -222,3 +222,32 @@ def test_a_write_succeeds_when_the_cache_cannot_be_reached(kept, visit, committe
 
     assert Visit.objects.get(pk=visit.pk).title == "Tetap tersimpan"
     assert "cache down" in caplog.text
+
+
+def test_on_redis_a_kept_page_for_a_remembered_token_takes_two_round_trips(
+    redis_cache, settings, visit, staff_user, monkeypatch, django_assert_num_queries
+):
+    # The token's check (one MGET) and the throttle's count, which reads the page too (one pipeline).
+    import redis.connection
+
+    from config.api_tokens import api_token_create
+
+    settings.SAMBANG_API_LIST_CACHE_SECONDS = 60
+    settings.SAMBANG_API_AUTH_CACHE_SECONDS = 60
+    _row, token = api_token_create(user=staff_user, expires_in=None)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    first = api.get(LIST)
+    sent = []
+    real_send = redis.connection.AbstractConnection.send_packed_command
+    monkeypatch.setattr(
+        redis.connection.AbstractConnection,
+        "send_packed_command",
+        lambda self, command, check_health=True: sent.append(command) or real_send(self, command, check_health),
+    )
+
+    with django_assert_num_queries(0):
+        again = api.get(LIST)
+
+    assert again.content == first.content
+    assert len(sent) == 2
