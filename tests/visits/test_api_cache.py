@@ -243,7 +243,9 @@ def test_on_redis_a_kept_page_for_a_remembered_token_takes_two_round_trips(
     monkeypatch.setattr(
         redis.connection.AbstractConnection,
         "send_packed_command",
-        lambda self, command, check_health=True: sent.append(command) or real_send(self, command, check_health),
+        lambda self, command, check_health=True: (
+            sent.append(command) or real_send(self, command, check_health)
+        ),
     )
 
     with django_assert_num_queries(0):
