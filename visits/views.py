@@ -45,7 +45,9 @@ from .services.importing import AlreadyDecided
 from .services.messaging import SendPlan, send_plan
 from .services.scheduling import visit_schedule
 from .services.workflow import (
+    can_complete,
     reply_letter_issue,
+    start_refusal,
     visit_complete,
     visit_dispose,
     visit_report_approve,
@@ -157,11 +159,7 @@ class VisitDetailView(ReaderRequiredMixin, DetailView):
         context.update(
             {
                 "recipients": recipients,
-                "send_button": send_button(
-                    visit=visit,
-                    plan=send_plan(visit=visit, recipients=recipients, messages=outbox),
-                    past=past,
-                ),
+                "send_button": send_button(visit=visit, plan=plan, past=past),
                 "outbox": outbox,
                 "drafts": sum(1 for m in outbox if m.status == MessageStatus.DRAFT),
                 # Updates that nobody has sent yet; those already queued (a move sends them) are not counted.
@@ -182,6 +180,10 @@ class VisitDetailView(ReaderRequiredMixin, DetailView):
                 "reply_letters": visit.reply_letters.order_by("-date", "-pk"),
                 "can_decide": can_decide_disposition(self.request.user),
                 "can_write": is_protocol(self.request.user),
+                # The start and complete buttons follow their services' rules; before the visit's day the
+                # page says from when it can be started instead of offering buttons that refuse.
+                "start_refusal": start_refusal(visit),
+                "can_complete": can_complete(visit),
                 "decisions": DispositionDecision.choices,
                 "today": timezone.localdate(),
                 "delegation_link": self.request.build_absolute_uri(

@@ -146,3 +146,31 @@ def test_a_scheduled_visit_can_be_completed_from_its_day(visit):
         completed = visit_complete(visit=visit)
 
     assert completed.status == VisitStatus.COMPLETED
+
+
+@pytest.mark.parametrize(
+    ("moment", "status", "buttons", "note"),
+    [
+        (
+            dt.datetime(2025, 4, 1, 9, 0, tzinfo=WIB),
+            VisitStatus.SCHEDULED,
+            [],
+            "from 00:00 WIB on Friday, 25 April 2025",
+        ),
+        (dt.datetime(2025, 4, 25, 7, 0, tzinfo=WIB), VisitStatus.SCHEDULED, ["start", "complete"], None),
+        (dt.datetime(2025, 4, 25, 13, 0, tzinfo=WIB), VisitStatus.SCHEDULED, ["complete"], None),
+        (dt.datetime(2025, 4, 25, 10, 0, tzinfo=WIB), VisitStatus.IN_PROGRESS, ["complete"], None),
+    ],
+    ids=["weeks-ahead", "on-the-day", "after-the-end", "started"],
+)
+def test_the_page_offers_only_the_transitions_the_services_accept(
+    visit, staff_client, moment, status, buttons, note
+):
+    Visit.objects.filter(pk=visit.pk).update(status=status)
+    staff_client.cookies["django_language"] = "en"
+    with time_machine.travel(moment, tick=False):
+        page = staff_client.get(f"/visits/{visit.pk}/").content.decode()
+
+    offered = [action for action in ("start", "complete") if f'name="action" value="{action}"' in page]
+    assert offered == buttons
+    assert (note in page) if note else ('id="start-when"' not in page)

@@ -135,6 +135,25 @@ def visit_start(*, visit: Visit, by=None, now: dt.datetime | None = None) -> Vis
     )
 
 
+def start_refusal(visit: Visit, now: dt.datetime | None = None) -> str | None:
+    """Why ``visit_start`` would refuse ``visit`` at ``now`` (default: now), in the active language, or
+    ``None`` when it would accept it. The visit page shows its button, or this reason, by the same rule."""
+    if visit.status != VisitStatus.SCHEDULED:
+        return _("Only a scheduled visit can be marked as started.")
+    return _start_timing_problem(visit, now or timezone.now())
+
+
+def _completion_too_early(visit: Visit, now: dt.datetime) -> bool:
+    return visit.status != VisitStatus.IN_PROGRESS and now < visit_day_opens(visit)
+
+
+def can_complete(visit: Visit, now: dt.datetime | None = None) -> bool:
+    """True when ``visit_complete`` would accept ``visit`` at ``now`` (default: now): the page's button."""
+    return visit.status in (VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS) and not _completion_too_early(
+        visit, now or timezone.now()
+    )
+
+
 def visit_complete(*, visit: Visit, by=None, now: dt.datetime | None = None) -> Visit:
     """Mark a scheduled or in-progress visit as completed: a visit marked as started at any time, a
     scheduled one from its day on (``visit_day_opens``, as ``visit_start``), so the two buttons follow one
@@ -146,9 +165,9 @@ def visit_complete(*, visit: Visit, by=None, now: dt.datetime | None = None) -> 
     now = now or timezone.now()
 
     def timing(locked: Visit) -> str | None:
-        if locked.status != VisitStatus.IN_PROGRESS and now < visit_day_opens(locked):
-            return _("A visit cannot be completed before its day.")
-        return None
+        return (
+            _("A visit cannot be completed before its day.") if _completion_too_early(locked, now) else None
+        )
 
     return _transition(
         visit, (VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS), VisitStatus.COMPLETED, by=by, timing=timing
