@@ -43,6 +43,9 @@ from visits.zones import local_range, long_date, long_date_range, zone_label
 from . import fonts
 from .models import AgendaNote, AttendanceKind
 
+# A visit in one of these states has taken place, or is taking place, whatever its start time says.
+HELD = (VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED, VisitStatus.REPORTED)
+
 # Relative URLs in the report resolve against this base; it names no real host.
 BASE_URL = "https://sambang.invalid/"
 # Part of every stored report's fingerprint: raise it when the report changes in a way that its HTML does
@@ -150,7 +153,9 @@ def report_context(visit: Visit, language: str) -> dict:
     """The template context of a report: long dates and times in the host's and the delegation's zones,
     and what was recorded (attendance, agenda notes, quotes, photos, the signature block).
 
-    A visit that has not started yet is still rendered, marked as a draft (``not_started``)."""
+    A visit that has not started yet is still rendered, marked as a draft (``not_started``): one before its
+    start time that nobody has marked as started (a visit may be marked as started from 00:00 of its day,
+    when the delegation arrives early)."""
     guest_zone = visit.delegation.institution.region.timezone
     tz = zoneinfo.ZoneInfo(visit.timezone)
     local_start = visit.start.astimezone(tz)
@@ -183,7 +188,7 @@ def report_context(visit: Visit, language: str) -> dict:
         "key_points": visit.key_points.all(),
         "follow_ups": visit.follow_ups.all(),
         "letter_date": long_date(visit.delegation.request_letter_date, language),
-        "not_started": visit.start > timezone.now(),
+        "not_started": visit.status not in HELD and visit.start > timezone.now(),
         "cancelled": visit.status == VisitStatus.CANCELLED,
         **attendance_context(visit),
         "quotes": visit.quotes.all(),

@@ -1,14 +1,19 @@
 """The post-visit report PDF, read back with a text extractor, and the URL fetcher that guards it."""
 
+import datetime as dt
 import io
 import logging
+import zoneinfo
 
 import pypdf
 import pytest
+import time_machine
 from django.conf import settings
 
-from reports.pdf import ProjectFilesFetcher, ResourceRefused, report_pdf
+from reports.pdf import ProjectFilesFetcher, ResourceRefused, report_context, report_pdf
 from tests.demo import DEMO_AGENDA_TITLES, DEMO_TITLE
+from visits.enums import VisitStatus
+from visits.models import Visit
 from visits.selectors import visit_detail
 
 DEMO_KEY_POINT_STARTS = [
@@ -117,3 +122,19 @@ def test_report_pdf_key_point_html_is_text_not_markup(demo_data, import_data, ca
     assert "".join(LINK_TAG.split()) in squeezed
     # WeasyPrint logs every image or stylesheet it failed to load; nothing was even tried.
     assert weasyprint_complaints(caplog.records) == []
+
+
+@pytest.mark.parametrize(
+    ("status", "draft"),
+    [(VisitStatus.SCHEDULED, True), (VisitStatus.IN_PROGRESS, False)],
+    ids=["scheduled", "marked-started"],
+)
+def test_a_visit_marked_started_before_its_start_time_is_not_a_draft(visit, status, draft):
+    # 07:30 WIB on the visit's day, before its 09:00 start: the delegation arrived early.
+    Visit.objects.filter(pk=visit.pk).update(status=status)
+    with time_machine.travel(
+        dt.datetime(2025, 4, 25, 7, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Jakarta")), tick=False
+    ):
+        context = report_context(visit_detail().get(pk=visit.pk), "en")
+
+    assert context["not_started"] is draft
