@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup migrate demo run test lint format messages prod clean
+.PHONY: setup migrate demo run test lint format messages prod prod-manage clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Sambang needs Python 3.11 or newer; set PYTHON=python3.11 (or newer).")'
@@ -58,9 +58,8 @@ clean:
 # on 127.0.0.1, so SECURE_SSL_REDIRECT is off; a real deployment sits behind TLS (README, Deploy). Every
 # variable below can be set beforehand; SECRET_KEY, when unset, is made once into $SAMBANG_VAR_DIR/secret_key.
 .PHONY: prod
-prod: setup
-	@set -e; \
-	var="$${SAMBANG_VAR_DIR:-var}"; mkdir -p "$$var"; \
+# The production environment of make prod and make prod-manage: every setting not given beforehand.
+PROD_ENV = var="$${SAMBANG_VAR_DIR:-var}"; mkdir -p "$$var"; \
 	if [ -z "$${SECRET_KEY:-}" ]; then \
 	  test -s "$$var/secret_key" || (umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > "$$var/secret_key"); \
 	  SECRET_KEY="$$(cat "$$var/secret_key")"; \
@@ -69,13 +68,21 @@ prod: setup
 	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" \
 	  DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sambang}" \
 	  CELERY_BROKER_URL="$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0}" \
-	  CACHE_URL="$${CACHE_URL:-redis://127.0.0.1:6379/1}" PORT="$${PORT:-8000}"; \
+	  CACHE_URL="$${CACHE_URL:-redis://127.0.0.1:6379/1}" PORT="$${PORT:-8000}"
+
+prod: setup
+	@set -e; $(PROD_ENV); \
 	$(BIN)/python -c "$$CREATE_DATABASE_PY"; \
 	$(BIN)/python manage.py migrate --noinput; \
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0; \
 	$(BIN)/python manage.py load_regions; \
 	echo "Sambang, production settings: http://127.0.0.1:$$PORT/  (gunicorn, Celery worker and beat; Ctrl-C stops all three)"; \
 	exec $(BIN)/honcho --procfile Procfile.prod start
+
+# manage.py against the installation make prod runs, in the same environment (its cache included, so a
+# revoked token or an import is seen by the running server at once): make prod-manage ARGS="api_token list"
+prod-manage: setup
+	@set -e; $(PROD_ENV); exec $(BIN)/python manage.py $(ARGS)
 
 # For make prod: create DATABASE_URL's PostgreSQL database when it does not exist yet.
 define CREATE_DATABASE_PY

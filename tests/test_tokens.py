@@ -187,3 +187,25 @@ def test_token_authentication_reads_roles_and_hosts_right(db, django_user_model,
     for field in AuthToken._meta.concrete_fields:
         assert getattr(auth, field.attname) == getattr(stored_token, field.attname), field.name
     assert auth.user is authenticated
+
+
+def test_revoke_without_a_shared_cache_says_a_server_with_one_may_still_accept_the_token(
+    db, staff_user, settings
+):
+    token = created_token(run("create", "staf"))
+    errors = io.StringIO()
+
+    settings.CACHE_URL = ""
+    call_command("api_token", "revoke", token[:15], stdout=io.StringIO(), stderr=errors)
+    settings.CACHE_URL = "redis://127.0.0.1:6379/1"
+    call_command(
+        "api_token",
+        "revoke",
+        created_token(run("create", "staf"))[:15],
+        stdout=io.StringIO(),
+        stderr=(quiet := io.StringIO()),
+    )
+
+    assert "ran without CACHE_URL" in errors.getvalue()
+    assert 'make prod-manage ARGS="api_token revoke …"' in errors.getvalue()
+    assert quiet.getvalue() == ""

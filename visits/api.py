@@ -1,5 +1,6 @@
 """REST API of visits under /api/v1/visits/."""
 
+import dataclasses
 import datetime as dt
 import json
 import zoneinfo
@@ -24,8 +25,8 @@ from delegations.models import Delegation
 from reports.api import report_pdf_api_response
 
 from . import api_cache
-from .conflicts import ProposedItem, check_booking
-from .enums import VisitKind, VisitStatus
+from .conflicts import ProposedItem, check_booking, items_of
+from .enums import AgendaKind, VisitKind, VisitStatus
 from .importer import VisitFileError, parse_visit_data
 from .models import Institution, Venue, Visit
 from .permissions import IsReader
@@ -492,6 +493,25 @@ def _items(data: dict) -> list[ProposedItem]:
     ]
 
 
+def _checked_items(data: dict, host) -> list[ProposedItem]:
+    """The agenda a conflict check looks at, by the rule of ``…/schedule/`` (``visit_schedule``): ``items``
+    as sent; left out, the agenda of ``exclude_visit`` (the visit being moved) moved with the start; and
+    when that leaves no item, one in ``venue`` for the whole window. An item without a room is held in
+    ``venue``. So the check finds every clash the booking itself would meet."""
+    start, end, venue_id = data["start"], data["end"], data.get("venue")
+    if "items" in data:
+        items = _items(data)
+    elif data.get("exclude_visit") is not None:
+        moving = Visit.objects.get(pk=data["exclude_visit"], host=host)
+        delta = start - moving.start
+        items = [dataclasses.replace(i, start=i.start + delta, end=i.end + delta) for i in items_of(moving)]
+    else:
+        items = []
+    if not items:
+        items = [ProposedItem(start, end, venue_id, None, "", AgendaKind.OTHER)]
+    return [i if i.venue_id or not venue_id else dataclasses.replace(i, venue_id=venue_id) for i in items]
+
+
 class ConflictCheckView(APIView):
     """``POST /api/v1/conflicts/check/``: what a booking would clash with, without booking it."""
 
@@ -520,14 +540,7 @@ class ConflictCheckView(APIView):
             problems["venue"] = [_("That room or site is not one of the host's.")]
         if problems:
             return Response(problems, status=status.HTTP_400_BAD_REQUEST)
-        items = _items(data)
-        if data.get("venue"):
-            items = [
-                i
-                if i.venue_id
-                else ProposedItem(i.start, i.end, data["venue"], i.official_id, i.title, i.kind)
-                for i in items
-            ]
+        items = _checked_items(data, host)
         report = check_booking(
             host=host,
             start=data["start"],

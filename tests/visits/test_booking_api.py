@@ -148,6 +148,57 @@ def test_conflict_check_endpoint(visit, english):
     assert [e["code"] for e in response.json()["errors"]] == ["official_double_booked"]
 
 
+@pytest.mark.parametrize("items", [[], None], ids=["empty-agenda", "agenda-left-out"])
+def test_conflict_check_finds_the_room_clash_that_schedule_refuses(visit, english, items):
+    # Without items, /schedule/ holds the room for the whole window; the check must look at the same.
+    other = accepted(visit)
+    sidang = Venue.objects.get(name="Ruang Sidang Balai Kota Malang")
+    window = {"start": "2025-04-25T10:00:00+07:00", "end": "2025-04-25T12:00:00+07:00", "venue": sidang.pk}
+    if items is not None:
+        window["items"] = items
+
+    check = english.post(
+        "/api/v1/conflicts/check/",
+        {**window, "host": visit.host.pk, "exclude_visit": other.pk},
+        format="json",
+    )
+    book = english.post(f"/api/v1/visits/{other.pk}/schedule/", window, format="json")
+
+    assert book.status_code == 409
+    assert "room_double_booked" in [e["code"] for e in book.json()["errors"]]
+    assert [e["code"] for e in check.json()["errors"]] == ["room_double_booked"]
+
+
+def test_conflict_check_of_a_move_without_items_moves_the_visits_agenda(visit, english):
+    # The demo visit moved one week on: its agenda goes with it, so its officials' other bookings count.
+    dewi = Official.objects.get(name="Dewi Contoh")
+    hall = Venue.objects.create(institution=visit.host, name="Aula Lain", capacity=50)
+    blocker = accepted(visit)
+    AgendaItem.objects.create(
+        visit=blocker,
+        start=dt.datetime(2025, 5, 2, 9, 30, tzinfo=WIB),
+        end=dt.datetime(2025, 5, 2, 11, 0, tzinfo=WIB),
+        venue=hall,
+        official=dewi,
+        title="Rapat lain",
+    )
+    Visit.objects.filter(pk=blocker.pk).update(status=VisitStatus.SCHEDULED)
+
+    check = english.post(
+        "/api/v1/conflicts/check/",
+        {
+            "host": visit.host.pk,
+            "start": "2025-05-02T09:00:00+07:00",
+            "end": "2025-05-02T11:30:00+07:00",
+            "exclude_visit": visit.pk,
+        },
+        format="json",
+    )
+
+    assert check.status_code == 200
+    assert "official_double_booked" in [e["code"] for e in check.json()["errors"]]
+
+
 def test_free_slots_skip_the_booked_room_and_rank_by_warnings(visit, english):
     sidang = Venue.objects.get(name="Ruang Sidang Balai Kota Malang")
     budi = Official.objects.get(name="Budi Santoso Contoh")

@@ -80,3 +80,10 @@ class Command(BaseCommand):
         if api_token_revoke(token_key=options["token_id"]) == 0:
             raise CommandError(f"No token with id {options['token_id']!r}.")
         self.stdout.write(f"Revoked {options['token_id']}.")
+        if not settings.CACHE_URL:
+            # A server with CACHE_URL remembers tokens (config.api_tokens); this process cannot tell it.
+            self.stderr.write(
+                "Note: this command ran without CACHE_URL. A server that runs with it may accept the token "
+                f"for up to {settings.SAMBANG_API_AUTH_CACHE_SECONDS or 60} more seconds; run manage.py in the "
+                'server\'s environment (make prod-manage ARGS="api_token revoke …") to revoke at once.'
+            )
