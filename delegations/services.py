@@ -102,7 +102,10 @@ def delegation_members_replace(*, delegation: Delegation, members: list[dict], s
         position = str(row.get("position") or "").strip()
         if not name:
             if email or position:
-                problems.append(_("Row %(row)s: the name is missing.") % {"row": index})
+                problems.append(
+                    _("Row %(row)s: the name is missing. To remove someone, clear the whole row.")
+                    % {"row": index}
+                )
             continue
         if any(control_character_problem(value) for value in (name, position, email)):
             # The typed text is not echoed: it holds characters a page or an e-mail header must not show.

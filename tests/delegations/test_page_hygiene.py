@@ -196,3 +196,21 @@ def test_api_delegation_phone_as_offices_write_it_is_saved(api_visit, protocol):
 
     assert response.status_code == 200
     assert Delegation.objects.get(pk=delegation.pk).contact_phone == "+62 (0362) 21-234"
+
+
+def test_a_row_with_only_its_name_cleared_is_400_and_says_how_to_remove_someone(visit, client, token):
+    before = saved_members()
+
+    response = post(client, token, members_form([("", "Staf Ahli", "staf@example.org")]))
+
+    assert response.status_code == 400
+    assert "Row 1: the name is missing. To remove someone, clear the whole row." in response.content.decode()
+    assert saved_members() == before
+
+
+def test_the_page_says_a_whole_row_is_cleared_to_remove_someone(visit, client, token):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with time_machine.travel(DURING, tick=False):
+        page = client.get(f"/d/{token}/").content.decode()
+
+    assert "Clear a whole row (name, position and e-mail) to remove someone" in page
