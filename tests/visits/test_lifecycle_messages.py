@@ -10,10 +10,11 @@ import pytest
 import time_machine
 import vobject
 from django.core import mail
+from django.utils import translation
 
 from delegations.models import Member
 from visits.enums import MessageKind, MessageStatus, VisitStatus
-from visits.models import Message, Visit
+from visits.models import Message, StatusChange, Visit
 from visits.selectors import visit_detail
 from visits.services import (
     ServiceError,
@@ -93,6 +94,16 @@ def test_reschedule_moves_agenda_and_keeps_durations(visit, django_capture_on_co
     assert (first.start, first.end) == (
         dt.datetime(2025, 5, 2, 9, 45, tzinfo=WIB),
         dt.datetime(2025, 5, 2, 10, 0, tzinfo=WIB),
+    )
+
+
+def test_the_history_says_from_when_to_when_a_visit_moved_in_the_hosts_words(visit):
+    with time_machine.travel(BEFORE, tick=False), translation.override("id"):
+        visit_reschedule(visit=visit, start=dt.datetime(2026, 12, 9, 9, 0, tzinfo=WIB))
+
+    note = StatusChange.objects.filter(visit=visit).order_by("pk").last().note
+    assert note == (
+        "Dijadwalkan ulang dari Jumat, 25 April 2025, 09:00–11:30 WIB ke Rabu, 9 Desember 2026, 09:00–11:30 WIB."
     )
 
 

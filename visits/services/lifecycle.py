@@ -6,6 +6,7 @@ import logging
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from config.audit import audited_update
@@ -14,6 +15,7 @@ from delegations.models import Delegation
 from ..conflicts import ProposedItem, check_booking
 from ..enums import VisitStatus
 from ..models import AgendaItem, Message, Venue, Visit
+from ..zones import local_range
 from .base import (
     BookingConflict,
     ServiceError,
@@ -146,6 +148,7 @@ def visit_reschedule(
             audited_update(
                 AgendaItem.objects.filter(visit=visit), start=F("start") + delta, end=F("end") + delta
             )
+        old_start, old_end = visit.start, visit.end
         visit.start, visit.end = start, new_end
         visit.booking_warnings = accepted_warnings(report, overrides)
         fields = ["start", "end", "booking_warnings", "updated_at"]
@@ -159,10 +162,11 @@ def visit_reschedule(
             from_status=visit.status,
             to_status=visit.status,
             by=by,
-            note=_("Rescheduled: moved by %(delta)s.") % {"delta": delta}
-            if end is None
-            else _("Rescheduled: moved by %(delta)s, now ends at %(end)s.")
-            % {"delta": delta, "end": new_end.astimezone(visit.tzinfo).isoformat()},
+            note=_("Rescheduled from %(before)s to %(after)s.")
+            % {
+                "before": local_range(old_start, old_end, visit.timezone, get_language() or "id"),
+                "after": local_range(start, new_end, visit.timezone, get_language() or "id"),
+            },
         )
         if invited and visit.status == VisitStatus.SCHEDULED:
             batch = visit_invitations_send(visit=visit, by=by)
