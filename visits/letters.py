@@ -7,7 +7,7 @@ from weasyprint import HTML
 
 from reports.pdf import BASE_URL, ProjectFilesFetcher
 
-from .enums import HOLDS_ROOMS, VisitKind
+from .enums import VisitKind
 from .models import ReplyLetter
 from .zones import local_range, long_date, plain_date, zone_label
 
@@ -25,12 +25,15 @@ REQUESTED_VISIT = {
 
 
 def reply_letter_pdf(*, letter: ReplyLetter, language: str = "id") -> bytes:
-    """The letter as PDF bytes (A4), in ``language``; the visit's day and times are computed from its data.
+    """The letter as PDF bytes (A4), in ``language``: the visit's day, times (host's and guest's zones) and
+    place as the letter gave them when it was issued (``ReplyLetter.visit_start`` …), not as the visit has
+    them now.
 
     Fetches only the project's static and media files (the report's URL fetcher). Writes nothing.
     """
     visit, host, delegation = letter.visit, letter.host, letter.visit.delegation
     guest_zone = delegation.institution.region.timezone
+    start, end = letter.visit_start or visit.start, letter.visit_end or visit.end
     with translation.override(language):
         context = {
             "letter": letter,
@@ -40,12 +43,14 @@ def reply_letter_pdf(*, letter: ReplyLetter, language: str = "id") -> bytes:
             "place": host.region.name.removeprefix("Kota ").removeprefix("Kabupaten "),
             "letter_date": plain_date(letter.date, language),
             "request_date": plain_date(delegation.request_letter_date, language),
-            "date": long_date(visit.start.astimezone(visit.tzinfo), language),
-            "host_time": local_range(visit.start, visit.end, visit.timezone, language, with_date=False),
-            "guest_time": local_range(visit.start, visit.end, guest_zone, language, with_date=False)
-            if zone_label(guest_zone, visit.start) != zone_label(visit.timezone, visit.start)
+            "date": long_date(start.astimezone(visit.tzinfo), language),
+            "host_time": local_range(start, end, visit.timezone, language, with_date=False),
+            "guest_time": local_range(start, end, guest_zone, language, with_date=False)
+            if zone_label(guest_zone, start) != zone_label(visit.timezone, start)
             else None,
-            "scheduled": visit.status in HOLDS_ROOMS,
+            "venue_name": letter.venue_name,
+            "venue_address": letter.venue_address,
+            "scheduled": letter.booked,
             "requested_visit": str(REQUESTED_VISIT.get(visit.kind, REQUESTED_VISIT[VisitKind.OTHER])),
         }
         html = render_to_string("visits/reply_letter.html", context)

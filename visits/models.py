@@ -579,6 +579,15 @@ class ReplyLetter(TimestampedModel):
     reason = models.TextField(_("reason (when declining)"), blank=True)
     signed_by_name = models.CharField(_("signed by"), max_length=200)
     signed_by_position = models.CharField(_("position of the signatory"), max_length=300)
+    # What the letter told the guest when it was issued. The visit may move afterwards; an issued,
+    # numbered letter does not change (a new letter is issued instead: ``differs_from``).
+    visit_start = models.DateTimeField(_("visit start in the letter"), null=True, editable=False)
+    visit_end = models.DateTimeField(_("visit end in the letter"), null=True, editable=False)
+    venue_name = models.CharField(_("venue in the letter"), max_length=200, blank=True, editable=False)
+    venue_address = models.CharField(
+        _("venue address in the letter"), max_length=300, blank=True, editable=False
+    )
+    booked = models.BooleanField(_("time and place confirmed in the letter"), default=False, editable=False)
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -590,6 +599,15 @@ class ReplyLetter(TimestampedModel):
 
     def __str__(self) -> str:
         return self.number
+
+    def differs_from(self, visit: "Visit") -> bool:
+        """True when an accepting letter gives another time or place than ``visit`` has now (it moved)."""
+        venue = visit.venue.name if visit.venue else ""
+        return self.accepted and (self.visit_start, self.visit_end, self.venue_name) != (
+            visit.start,
+            visit.end,
+            venue,
+        )
 
 
 MESSAGE_TEMPLATE_FIELDS = ("visit", "host", "delegation", "date", "time", "venue", "recipient")

@@ -156,6 +156,7 @@ class VisitDetailView(ReaderRequiredMixin, DetailView):
         recipients = invitation_recipients(visit=visit)
         plan = send_plan(visit=visit, recipients=recipients, messages=outbox)
         past = visit.end < timezone.now()
+        letters = list(visit.reply_letters.order_by("-date", "-pk"))
         context.update(
             {
                 "recipients": recipients,
@@ -177,7 +178,9 @@ class VisitDetailView(ReaderRequiredMixin, DetailView):
                 "local_start": visit.start.astimezone(visit.tzinfo),
                 "history": visit.status_changes.select_related("by").order_by("at", "pk"),
                 "dispositions": visit.dispositions.select_related("decided_by").order_by("created_at"),
-                "reply_letters": visit.reply_letters.order_by("-date", "-pk"),
+                "reply_letters": letters,
+                # Letters that promised another time or place than the visit has now.
+                "outdated_letters": {letter.pk for letter in letters if letter.differs_from(visit)},
                 "can_decide": can_decide_disposition(self.request.user),
                 "can_write": is_protocol(self.request.user),
                 # The start and complete buttons follow their services' rules; before the visit's day the

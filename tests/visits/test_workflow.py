@@ -16,7 +16,7 @@ from visits import roles
 from visits.enums import DispositionDecision, VisitStatus
 from visits.letters import reply_letter_pdf
 from visits.models import Disposition, ReplyLetter, StatusChange, Visit
-from visits.services import ServiceError
+from visits.services import ServiceError, visit_reschedule
 from visits.services.workflow import (
     reply_letter_issue,
     visit_complete,
@@ -216,6 +216,45 @@ def test_acceptance_letter_pdf_reads_right(visit):
     assert "Budi Santoso Contoh" in text
 
 
+def test_an_issued_letter_keeps_its_time_and_place_and_the_page_asks_for_a_new_one(visit, staff_client):
+    letter = reply_letter_issue(
+        visit=visit,
+        number="000.1.5/0498/35.73.402/2025",
+        date=dt.date(2025, 4, 14),
+        signed_by_name="Budi Santoso Contoh",
+        signed_by_position="Sekretaris Daerah Kota Malang",
+    )
+    with time_machine.travel(dt.datetime(2025, 4, 15, 9, 0, tzinfo=WIB), tick=False):
+        visit_reschedule(visit=visit, start=dt.datetime(2025, 5, 7, 13, 0, tzinfo=WIB))
+    Visit.objects.filter(pk=visit.pk).update(venue=None)
+
+    text = pdf_text(reply_letter_pdf(letter=ReplyLetter.objects.get(pk=letter.pk), language="id"))
+    staff_client.cookies["django_language"] = "en"
+    page = staff_client.get(f"/visits/{visit.pk}/").content.decode()
+
+    assert "Jumat, 25 April 2025" in text
+    assert "09:00–11:30 WIB (10:00–12:30 WITA)" in text
+    assert "Ruang Sidang Balai Kota Malang" in text
+    assert "Rabu, 7 Mei 2025" not in text
+    assert f'id="letter-{letter.pk}-outdated"' in page
+    assert "It gives the visit's earlier time or place: issue a new letter." in page
+
+
+def test_a_letter_matching_the_visit_is_not_flagged(visit, staff_client):
+    letter = reply_letter_issue(
+        visit=visit,
+        number="000.1.5/0499/35.73.402/2025",
+        date=dt.date(2025, 4, 14),
+        signed_by_name="Budi Santoso Contoh",
+        signed_by_position="Sekretaris Daerah Kota Malang",
+    )
+
+    page = staff_client.get(f"/visits/{visit.pk}/").content.decode()
+
+    assert f"/reply-letter/{letter.pk}.pdf" in page
+    assert f'id="letter-{letter.pk}-outdated"' not in page
+
+
 def test_reply_letter_number_is_unique_per_host_and_needs_a_decision(db, api_client, visit, request_file):
     reply_letter_issue(
         visit=visit, number="A/1", date=dt.date(2025, 4, 14), signed_by_name="X", signed_by_position="Y"
@@ -254,3 +293,31 @@ def test_visit_page_offers_the_decision_only_to_the_leadership(
     assert f'action="/visits/{visit.pk}/dispose/"' in leader_page
     assert posted.status_code == 302
     assert Visit.objects.get(pk=visit.pk).status == VisitStatus.ACCEPTED
+
+
+def test_letters_issued_before_the_upgrade_get_their_visits_current_terms(visit):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("visits.migrations.0009_reply_letter_keeps_its_terms")
+    old = ReplyLetter.objects.create(
+        visit=visit,
+        host=visit.host,
+        number="000.1.5/0001/lama",
+        date=dt.date(2025, 4, 14),
+        accepted=True,
+        signed_by_name="Budi Santoso Contoh",
+        signed_by_position="Sekretaris Daerah Kota Malang",
+    )
+
+    migration.terms_from_the_visit(apps, None)
+
+    old.refresh_from_db()
+    assert (old.visit_start, old.visit_end, old.venue_name, old.booked) == (
+        visit.start,
+        visit.end,
+        "Ruang Sidang Balai Kota Malang",
+        True,
+    )
+    assert not old.differs_from(visit)

@@ -208,7 +208,8 @@ def reply_letter_issue(
     """Issue the reply letter (*surat balasan*) to the requesting institution.
 
     Accepting once the leadership accepted (or the visit is scheduled); declining once it declined, with
-    the disposition's note as the reason. The number must be new for the host. Raises ``ServiceError``
+    the disposition's note as the reason. The letter keeps the visit's time and place as they are now
+    (``ReplyLetter.visit_start`` …): a visit moved later does not change an issued letter. The number must be new for the host. Raises ``ServiceError``
     for a visit still waiting for its disposition, an empty or repeated number, a missing signatory, or a
     date outside ``reply_letter_date_problem``'s window.
     """
@@ -246,6 +247,12 @@ def reply_letter_issue(
             reason="" if accepted else (last.note if last else ""),
             signed_by_name=signed_by_name[:200],
             signed_by_position=signed_by_position[:300],
+            # The letter keeps what it tells the guest, whatever happens to the visit afterwards.
+            visit_start=visit.start,
+            visit_end=visit.end,
+            venue_name=visit.venue.name if visit.venue else "",
+            venue_address=visit.venue.address if visit.venue else "",
+            booked=visit.status in HOLDS_ROOMS,
         )
     logger.info("visit %s: reply letter %s issued by %s", visit.pk, number, by)
     return letter
