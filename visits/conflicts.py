@@ -43,7 +43,7 @@ from delegations.models import Delegation
 
 from .enums import HOLDS_ROOMS
 from .models import AgendaItem, Institution, Official, Venue, Visit
-from .zones import zone_label
+from .zones import long_date, zone_label
 
 ARRIVAL_LEAD = dt.timedelta(hours=2)
 
@@ -447,7 +447,8 @@ def _check_days_and_hours(report, host, start, end, items, tz, now) -> None:
             report.warnings.append(
                 Finding(
                     "holiday",
-                    _("%(day)s is a holiday: %(name)s.") % {"day": day.isoformat(), "name": name},
+                    _("%(day)s is a holiday: %(name)s.")
+                    % {"day": long_date(day, get_language() or "id"), "name": name},
                     day=day.isoformat(),
                 )
             )
@@ -455,7 +456,7 @@ def _check_days_and_hours(report, host, start, end, items, tz, now) -> None:
             report.warnings.append(
                 Finding(
                     "weekend",
-                    _("%(day)s falls on a weekend.") % {"day": day.isoformat()},
+                    _("%(day)s falls on a weekend.") % {"day": long_date(day, get_language() or "id")},
                     day=day.isoformat(),
                 )
             )
@@ -463,7 +464,8 @@ def _check_days_and_hours(report, host, start, end, items, tz, now) -> None:
             report.warnings.append(
                 Finding(
                     "not_reception_day",
-                    _("%(day)s is not one of the host's reception days.") % {"day": day.isoformat()},
+                    _("%(day)s is not one of the host's reception days.")
+                    % {"day": long_date(day, get_language() or "id")},
                     day=day.isoformat(),
                 )
             )

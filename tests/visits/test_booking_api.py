@@ -84,7 +84,7 @@ def test_schedule_with_warnings_succeeds_and_lists_them(visit, english):
     assert response.json()["warnings"] == [
         {
             "code": "weekend",
-            "message": "2025-05-10 falls on a weekend.",
+            "message": "Saturday, 10 May 2025 falls on a weekend.",
             "day": "2025-05-10",
             "reason": "Acara khusus.",
         }

@@ -152,7 +152,7 @@ def test_schedule_with_a_warning_and_no_reason_is_409_listing_it(visit, english)
     body = response.json()
     assert body["reasons_missing"] == ["weekend"]
     assert body["warnings"] == [
-        {"code": "weekend", "message": "2025-05-10 falls on a weekend.", "day": "2025-05-10"}
+        {"code": "weekend", "message": "Saturday, 10 May 2025 falls on a weekend.", "day": "2025-05-10"}
     ]
     assert [e["code"] for e in body["errors"]] == ["reason_required"]
     assert body["detail"] == (
@@ -178,7 +178,7 @@ def test_schedule_with_the_reason_records_it(visit, english):
     assert response.json()["warnings"] == [
         {
             "code": "weekend",
-            "message": "2025-05-10 falls on a weekend.",
+            "message": "Saturday, 10 May 2025 falls on a weekend.",
             "day": "2025-05-10",
             "reason": "Permintaan Sekda.",
         }
@@ -186,7 +186,7 @@ def test_schedule_with_the_reason_records_it(visit, english):
     assert Visit.objects.get(pk=other.pk).booking_warnings == [
         {
             "code": "weekend",
-            "message": "2025-05-10 falls on a weekend.",
+            "message": "Saturday, 10 May 2025 falls on a weekend.",
             "day": "2025-05-10",
             "reason": "Permintaan Sekda.",
         }
@@ -236,7 +236,11 @@ def test_reschedule_onto_cuti_bersama_needs_a_reason(visit, english):
     assert refused.status_code == 409
     assert refused.json()["reasons_missing"] == ["holiday"]
     assert refused.json()["warnings"] == [
-        {"code": "holiday", "message": "2025-05-13 is a holiday: Vesak Joint Holiday.", "day": "2025-05-13"}
+        {
+            "code": "holiday",
+            "message": "Tuesday, 13 May 2025 is a holiday: Vesak Joint Holiday.",
+            "day": "2025-05-13",
+        }
     ]
     assert Visit.objects.get(pk=visit.pk).start == dt.datetime(2025, 4, 25, 9, 0, tzinfo=WIB)
 
@@ -249,7 +253,7 @@ def test_reschedule_onto_cuti_bersama_needs_a_reason(visit, english):
     assert Visit.objects.get(pk=visit.pk).booking_warnings == [
         {
             "code": "holiday",
-            "message": "2025-05-13 is a holiday: Vesak Joint Holiday.",
+            "message": "Tuesday, 13 May 2025 is a holiday: Vesak Joint Holiday.",
             "day": "2025-05-13",
             "reason": "Jadwal Wabup.",
         }
@@ -286,7 +290,7 @@ def test_move_form_asks_for_reasons_then_moves(visit, staff_client):
 
     assert asked.status_code == 409
     assert 'name="reason_holiday"' in asked.content.decode()
-    assert "2025-05-13 is a holiday: Vesak Joint Holiday." in asked.content.decode()
+    assert "Tuesday, 13 May 2025 is a holiday: Vesak Joint Holiday." in asked.content.decode()
     assert moved.status_code == 302
     stored = Visit.objects.get(pk=visit.pk)
     assert stored.start == dt.datetime(2025, 5, 13, 9, 0, tzinfo=WIB)

@@ -124,7 +124,10 @@ def test_booking_form_asks_a_reason_for_each_warning(visit, english):
         )
 
     assert refused.status_code == 409
-    assert "Give a reason to go ahead despite: 2025-05-10 falls on a weekend." in refused.content.decode()
+    assert (
+        "Give a reason to go ahead despite: Saturday, 10 May 2025 falls on a weekend."
+        in refused.content.decode()
+    )
     assert accepted_with_reason.status_code == 302
     assert Visit.objects.get(pk=other.pk).booking_warnings[0]["reason"] == "Permintaan Sekda."
 

@@ -181,7 +181,7 @@ def test_holiday_cuti_bersama_weekend_and_lead_time_warn(visit):
     saturday = check_booking(host=visit.host, start=at(10, 9), end=at(10, 11), items=[], zone="Asia/Jakarta")
 
     assert codes(report.warnings) == ["holiday", "short_notice"]
-    assert report.warnings[0].message == "2025-04-02 is a holiday: Eid al-Fitr Joint Holiday."
+    assert report.warnings[0].message == "Wednesday, 2 April 2025 is a holiday: Eid al-Fitr Joint Holiday."
     assert codes(saturday.warnings) == ["weekend"]
     assert report.ok
 
@@ -276,7 +276,7 @@ def test_schedule_records_warnings_with_reasons(visit):
     assert booked.booking_warnings == [
         {
             "code": "weekend",
-            "message": "2025-05-10 falls on a weekend.",
+            "message": "Saturday, 10 May 2025 falls on a weekend.",
             "day": "2025-05-10",
             "reason": "Permintaan khusus Sekda.",
         }
