@@ -338,3 +338,23 @@ def test_delegation_page_stays_open_to_its_signed_in_contact_after_expiry(visit,
         signed_in = client.get(f"/d/{token}/")
 
     assert (anonymous.status_code, signed_in.status_code) == (404, 200)
+
+
+@pytest.mark.parametrize(
+    ("debug", "variable", "expected"),
+    [(True, "SAMBANG_PORT", "8157"), (False, "PORT", "8160"), (True, None, "8000")],
+    ids=["make-run", "make-prod", "default"],
+)
+def test_demo_setup_names_the_port_the_app_runs_on(db, settings, monkeypatch, debug, variable, expected):
+    from django.core.management import call_command
+
+    settings.DEBUG = debug
+    monkeypatch.delenv("SAMBANG_PORT", raising=False)
+    monkeypatch.delenv("PORT", raising=False)
+    if variable:
+        monkeypatch.setenv(variable, expected)
+    out = io.StringIO()
+
+    call_command("demo_setup", stdout=out, stderr=io.StringIO())
+
+    assert out.getvalue().splitlines()[-1] == f"Log in at http://127.0.0.1:{expected}/login/"

@@ -69,4 +69,6 @@ class Command(BaseCommand):
                     f"Demo user {'created' if created else 'updated'}: {username} / {password} ({group})"
                 )
             )
-        self.stdout.write("Log in at http://127.0.0.1:8000/login/")
+        # make run serves on SAMBANG_PORT (DEBUG settings), make prod on PORT; both default to 8000.
+        port = os.environ.get("SAMBANG_PORT" if settings.DEBUG else "PORT") or "8000"
+        self.stdout.write(f"Log in at http://127.0.0.1:{port}/login/")
