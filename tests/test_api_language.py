@@ -74,3 +74,26 @@ def test_a_refused_read_does_not_say_only_protocol_staff_may_read(db, make_user)
 
     assert (read.status_code, read.json()) == (403, {"detail": "Only the host's staff may use this."})
     assert (write.status_code, write.json()) == (403, {"detail": "Only protocol staff may use this."})
+
+
+def test_the_api_follows_accept_language_without_a_cookie(db, api_client):
+    english = api_client.post(
+        CHECK, "[1, 2]", content_type="application/json", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+    )
+    default = api_client.post(CHECK, "[1, 2]", content_type="application/json")
+
+    assert "objek JSON" not in english.json()["detail"]
+    assert english["Content-Language"] == "en"
+    assert "objek JSON" in default.json()["detail"]
+
+
+def test_the_cookie_still_wins_over_accept_language_on_the_api(db, indonesian):
+    response = indonesian.post(CHECK, "[1, 2]", content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "objek JSON" in response.json()["detail"]
+
+
+def test_pages_stay_indonesian_for_a_browser_set_to_english(client):
+    page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert 'lang="id"' in page.content.decode()

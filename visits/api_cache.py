@@ -3,7 +3,7 @@
 Integrations poll ``GET /api/v1/visits/`` with the same query again and again; each page costs a count, a
 six-table join and the rendering of 50 rows. A page rendered once is kept in the cache (Redis) under a key
 made of everything its bytes depend on: the request's absolute URL (path, query string, host and scheme, so
-the ``next`` and ``previous`` links are right), the negotiated media type and the ids of the user's hosts
+the ``next`` and ``previous`` links are right), the negotiated media type, the active language and the ids of the user's hosts
 (``visits.scoping.host_ids``: every user of the same hosts sees the same rows). It is stored with the
 *data version* it was rendered at, and served only while that is still the current version.
 
@@ -25,6 +25,7 @@ import hashlib
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils import translation
 
 from config.versioned_cache import VersionedCache
 
@@ -72,7 +73,8 @@ class ListPage:
 
     def __init__(self, request, hosts: frozenset[int] | None):
         scope = "all" if hosts is None else ",".join(str(pk) for pk in sorted(hosts))
-        identity = f"{scope}\n{request.accepted_media_type}\n{request.build_absolute_uri()}"
+        language = translation.get_language()  # no row is translated today; a future field may be
+        identity = f"{scope}\n{language}\n{request.accepted_media_type}\n{request.build_absolute_uri()}"
         self.request = request
         self.key = hashlib.sha256(identity.encode()).hexdigest()
         self.version = None
