@@ -490,6 +490,8 @@ def run(args, tmp: Path, stack: contextlib.ExitStack) -> int:
         # over them. Without it the first worker to accept may take most of wrk's 8 keep-alive connections:
         # the bare view measured ≈ 700 req/s (one worker busy) in some rounds and ≈ 2,000 (both) in others.
         "--reuse-port",
+        # gunicorn 27's control socket defaults to one path per user: another instance would remove it.
+        "--no-control-socket",
     ]
     if args.worker_class == "gthread":
         command += ["--threads", str(args.threads)]
