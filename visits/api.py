@@ -87,13 +87,14 @@ class PDFRenderer(_FileRenderer):
 
 
 class BoundedDateTimeField(django_filters.fields.IsoDateTimeField):
-    """An ISO 8601 datetime between the years 1900 and 2200 (beyond, time-zone arithmetic overflows)."""
+    """An ISO 8601 datetime between the years 1900 and 2200 (beyond, time-zone arithmetic overflows),
+    given to the query in UTC: PostgreSQL refuses a UTC offset of 16 hours or more, which ISO 8601 allows."""
 
     def clean(self, value):
         cleaned = super().clean(value)
         if cleaned is not None and not 1900 <= cleaned.year <= 2200:
             raise ValidationError(_("Give a date between the years 1900 and 2200."))
-        return cleaned
+        return cleaned.astimezone(dt.UTC) if cleaned is not None and cleaned.tzinfo else cleaned
 
 
 class BoundedDateTimeFilter(django_filters.IsoDateTimeFilter):

@@ -46,6 +46,8 @@ from .models import AgendaItem, Institution, Official, Venue, Visit
 from .zones import long_date, zone_label
 
 ARRIVAL_LEAD = dt.timedelta(hours=2)
+# Rooms and officials read per query by ``_read_resources`` (two per agenda item; the API takes 100 items).
+ROWS_PER_QUERY = 200
 
 
 @dataclass(frozen=True)
@@ -345,7 +347,7 @@ def _resource_sql(kind: str, *, clashes: bool, exclude_visit: bool) -> str:
 
 def _read_resources(host, items, exclude_visit_id, *, clashes: bool) -> dict[tuple[int, str], dict | None]:
     """Every room and host official of the booking in one query (a UNION ALL of one row each, joined to
-    the clashing item and its visit): ``{(item index, "venue" | "official"): row or None}``, None when no
+    the clashing item and its visit; one query per ``ROWS_PER_QUERY`` of them): ``{(item index, "venue" | "official"): row or None}``, None when no
     such resource exists. A row holds ``institution_id``, ``name``, ``capacity`` and ``clash``: None, or
     the clashing item's ``start``, ``end`` (aware), ``visit_id`` and ``title`` (its visit's).
 
@@ -353,39 +355,44 @@ def _read_resources(host, items, exclude_visit_id, *, clashes: bool) -> dict[tup
     at most of the check's time on PostgreSQL (the database answers in a fraction of a millisecond)."""
     buffer = dt.timedelta(minutes=host.venue_buffer_minutes)
     adapt = connection.ops.adapt_datetimefield_value
-    parts, params, wanted = [], [], []
+    parts, wanted = [], []
     for index, item in enumerate(items):
         for kind, pk, pad in (
             ("venue", item.venue_id, buffer),
             ("official", item.official_id, dt.timedelta()),
         ):
-            if not pk:
+            if pk is None:
                 continue
             wanted.append((index, kind))
             if not 0 < int(pk) < 2**63:
                 continue  # no such row (SQLite cannot even take the number); read as not the host's
-            parts.append(_resource_sql(kind, clashes=clashes, exclude_visit=bool(exclude_visit_id)))
-            params.append(index)
+            row_params = [index]
             if clashes:
-                params += [adapt(item.end + pad), adapt(item.start - pad)]
-                params += [int(exclude_visit_id)] if exclude_visit_id else []
-            params.append(int(pk))
-    if not parts:
-        return dict.fromkeys(wanted)
-    sql = _RESOURCES_SQL.format(**_names(), rows=" UNION ALL ".join(parts))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = {
-            (index, kind): {
-                "institution_id": owner,
-                "name": name,
-                "capacity": capacity,
-                "clash": None
-                if clash is None
-                else {"start": _aware(start), "end": _aware(end), "visit_id": visit_id, "title": title},
-            }
-            for index, kind, owner, name, capacity, clash, start, end, visit_id, title in cursor.fetchall()
-        }
+                row_params += [adapt(item.end + pad), adapt(item.start - pad)]
+                row_params += [int(exclude_visit_id)] if exclude_visit_id else []
+            parts.append(
+                (
+                    _resource_sql(kind, clashes=clashes, exclude_visit=bool(exclude_visit_id)),
+                    row_params + [int(pk)],
+                )
+            )
+    found = {}
+    # One query for a booking of up to ROWS_PER_QUERY rooms and officials (every agenda the API and the pages
+    # take); a longer one, from a visit file, in several: SQLite allows 500 terms in a compound SELECT.
+    for first in range(0, len(parts), ROWS_PER_QUERY):
+        chunk = parts[first : first + ROWS_PER_QUERY]
+        sql = _RESOURCES_SQL.format(**_names(), rows=" UNION ALL ".join(part for part, _params in chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for _part, params in chunk for value in params])
+            for index, kind, owner, name, capacity, clash, start, end, visit_id, title in cursor.fetchall():
+                found[index, kind] = {
+                    "institution_id": owner,
+                    "name": name,
+                    "capacity": capacity,
+                    "clash": None
+                    if clash is None
+                    else {"start": _aware(start), "end": _aware(end), "visit_id": visit_id, "title": title},
+                }
     return {key: found.get(key) for key in wanted}
 
 
@@ -400,7 +407,8 @@ def _check_resources(report, host, items, exclude_visit_id, tz, *, clashes: bool
     """Each item's room or site and host official: refused when not the host's (``foreign_room``,
     ``foreign_official``; then nothing else is checked), else when already held at an overlapping time by
     another live booking (``room_double_booked``, with the host's buffer between bookings;
-    ``official_double_booked``; only with ``clashes``). One query for all of it (``_read_resources``).
+    ``official_double_booked``; only with ``clashes``). One query for all of it (``_read_resources``). An id
+    that no row has (0, say) is not the host's.
     Returns what was read, for the capacity check."""
     found = _read_resources(host, items, exclude_visit_id, clashes=clashes)
     for index, kind in sorted(found, key=lambda key: (key[0], key[1] != "venue")):

@@ -185,9 +185,11 @@ class ProposedItemSerializer(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     venue = serializers.IntegerField(
-        required=False, allow_null=True, help_text="room or site id; default: the main venue"
+        required=False, allow_null=True, min_value=1, help_text="room or site id; default: the main venue"
     )
-    official = serializers.IntegerField(required=False, allow_null=True, help_text="host official id")
+    official = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="host official id"
+    )
     guest_speaker = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -277,7 +279,7 @@ class BookingSerializer(serializers.Serializer):
 
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
-    venue = serializers.IntegerField(required=False, allow_null=True)
+    venue = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     items = ProposedItemSerializer(
         many=True,
         required=False,
@@ -312,10 +314,10 @@ class BookingSerializer(serializers.Serializer):
 
 
 class ConflictCheckSerializer(BookingSerializer):
-    host = serializers.IntegerField()
-    delegation = serializers.IntegerField(required=False, allow_null=True)
+    host = serializers.IntegerField(min_value=1)
+    delegation = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     delegation_size = serializers.IntegerField(required=False, min_value=0, max_value=1000, default=0)
-    exclude_visit = serializers.IntegerField(required=False, allow_null=True)
+    exclude_visit = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
 class FindingSerializer(serializers.Serializer):

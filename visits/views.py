@@ -598,6 +598,11 @@ class VisitBookView(ProtocolStaffRequiredMixin, View):
             duration = _duration(values)
         except ValueError:
             duration = dt.timedelta(hours=2)
+        venues = visit.host.venues.order_by("name")
+        # Free slots only for the host's own rooms and officials: another host's ids would show when its
+        # people and rooms are busy (the API's free-slot search refuses them with 400).
+        own_official = values["official"] in {official.pk for official in officials}
+        own_venue = values["venue"] in {venue.pk for venue in venues}
         # From the requested date (if it is still ahead), not only from today.
         today = max(timezone.localdate(), visit.start.astimezone(visit.tzinfo).date())
         suggestions = (
@@ -608,15 +613,15 @@ class VisitBookView(ProtocolStaffRequiredMixin, View):
                 first_day=today,
                 last_day=today + dt.timedelta(days=30),
                 duration=duration,
-                official_ids=[values["official"]] if values["official"] else [],
-                venue_ids=[values["venue"]] if values["venue"] else None,
+                official_ids=[values["official"]] if own_official else [],
+                venue_ids=[values["venue"]] if own_venue else None,
                 limit=6,
             )
         )
         return {
             "visit": visit,
             "values": values,
-            "venues": visit.host.venues.order_by("name"),
+            "venues": venues,
             "rooms": visit.host.venues.exclude(kind=VenueKind.SITE).order_by("name"),
             "kinds": AgendaKind.choices,
             "officials": officials,

@@ -275,3 +275,38 @@ def test_twenty_simultaneous_bookings_of_one_room_only_one_wins(visit, live_serv
         AgendaItem.objects.filter(venue=lobby, start=dt.datetime(2025, 5, 6, 9, 0, tzinfo=WIB)).count() == 1
     )
     assert Visit.objects.filter(status=VisitStatus.SCHEDULED).count() == 2  # the demo visit and the winner
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"venue": 0},
+        {"items": [{"start": "2025-05-06T09:00:00+07:00", "end": "2025-05-06T10:00:00+07:00", "venue": 0}]},
+        {
+            "items": [
+                {"start": "2025-05-06T09:00:00+07:00", "end": "2025-05-06T10:00:00+07:00", "official": 0}
+            ]
+        },
+    ],
+    ids=["venue", "item-venue", "item-official"],
+)
+def test_id_zero_is_400_not_a_server_error_and_nothing_is_booked(visit, english, body):
+    other = accepted(visit)
+
+    response = english.post(
+        f"/api/v1/visits/{other.pk}/schedule/",
+        {"start": "2025-05-06T09:00:00+07:00", "end": "2025-05-06T10:00:00+07:00", **body},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "greater than or equal to 1" in json.dumps(response.json())
+    assert Visit.objects.get(pk=other.pk).status == VisitStatus.ACCEPTED
+
+
+@pytest.mark.parametrize("offset", ["+16:00", "-16:00", "+23:59"])
+def test_a_time_filter_with_a_large_utc_offset_is_read_not_a_server_error(visit, english, offset):
+    # ISO 8601 allows these offsets; PostgreSQL refuses them in a query, so the filter compares in UTC.
+    response = english.get("/api/v1/visits/", {"start_after": f"2025-04-24T09:00:00{offset}"})
+
+    assert response.status_code == 200

@@ -87,3 +87,21 @@ def test_booking_in_the_hosts_own_room_still_books(accepted, english):
     assert response.status_code == 302
     stored = Visit.objects.get(pk=accepted.pk)
     assert (stored.status, stored.venue_id) == (VisitStatus.SCHEDULED, sidang.pk)
+
+
+def test_free_slots_on_the_page_ignore_another_hosts_official_and_room(accepted, english, monkeypatch):
+    # Another host's ids would let the page show when that host's people and rooms are busy.
+    from tests.factories import OfficialFactory
+    from visits import views
+
+    asked = []
+    monkeypatch.setattr(views, "free_slots", lambda **kwargs: asked.append(kwargs) or [])
+    stranger, strange_room = OfficialFactory(), VenueFactory()
+    own = accepted.host.officials.first()
+
+    with time_machine.travel(NOW, tick=False):
+        english.get(f"/visits/{accepted.pk}/book/", {"official": stranger.pk, "venue": strange_room.pk})
+        english.get(f"/visits/{accepted.pk}/book/", {"official": own.pk})
+
+    assert (asked[0]["official_ids"], asked[0]["venue_ids"]) == ([], None)
+    assert asked[1]["official_ids"] == [own.pk]

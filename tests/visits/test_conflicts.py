@@ -336,3 +336,47 @@ def test_importing_a_clashing_visit_is_refused(visit, demo_data):
 
     assert [path for path, _m in caught.value.problems][:2] == ["visit.agenda[0]", "visit.agenda[1]"]
     assert Visit.objects.count() == 1
+
+
+def test_an_agenda_longer_than_one_query_takes_is_read_in_several(visit):
+    # 260 two-minute items with a room and an official each: 520 rows, more terms than SQLite allows in
+    # one compound SELECT (500). The last one clashes with the demo visit's official.
+    hall = VenueFactory(institution=visit.host, name="Aula Besar", capacity=300)
+    dewi = official("Dewi Contoh")
+    start = dt.datetime(2025, 4, 25, 0, 0, tzinfo=WIB)
+    items = [
+        ProposedItem(
+            start + dt.timedelta(minutes=2 * n),
+            start + dt.timedelta(minutes=2 * n + 2),
+            hall.pk,
+            OfficialFactory(institution=visit.host).pk if n < 259 else dewi.pk,
+        )
+        for n in range(259)
+    ] + [
+        ProposedItem(
+            dt.datetime(2025, 4, 25, 9, 45, tzinfo=WIB),
+            dt.datetime(2025, 4, 25, 9, 47, tzinfo=WIB),
+            hall.pk,
+            dewi.pk,
+        )
+    ]
+
+    report = check_booking(
+        host=visit.host,
+        start=start,
+        end=dt.datetime(2025, 4, 25, 12, 0, tzinfo=WIB),
+        items=items,
+        zone="Asia/Jakarta",
+        allow_past=True,
+    )
+
+    assert codes(report.errors) == ["official_double_booked"]
+    assert report.errors[0].item == 259
+
+
+def test_id_zero_is_no_room_or_official_of_the_hosts(visit):
+    items = [ProposedItem(at(6, 9), at(6, 10), 0, 0)]
+
+    report = check_booking(host=visit.host, start=at(6, 9), end=at(6, 10), items=items, zone="Asia/Jakarta")
+
+    assert codes(report.errors) == ["foreign_room", "foreign_official"]
