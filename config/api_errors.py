@@ -121,6 +121,7 @@ COMMON_ERRORS = {
     "404": "No such object for this user (objects of another host answer 404 too).",
     "413": "The request body is over the size limit.",
     "429": "Too many requests: wait `Retry-After` seconds.",
+    "503": "The request counter (the shared cache) cannot be reached: try again after `Retry-After` seconds.",
 }
 
 

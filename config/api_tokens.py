@@ -7,7 +7,7 @@ made. Revoking deletes the row. Clients send ``Authorization: Token <token>``.
 With a shared cache (``CACHE_URL``), a token that passed the check is remembered in it for
 ``SAMBANG_API_AUTH_CACHE_SECONDS`` (default 60), under its digest, with its user (every field but the
 password), role groups and hosts: an integration polling the API is then answered without a database
-query. The entries are a ``config.versioned_cache.VersionedCache``: any committed change to a token, a
+query. When the cache cannot be reached, tokens are checked in the database as without it. The entries are a ``config.versioned_cache.VersionedCache``: any committed change to a token, a
 user, a group, a user's groups or a host membership (``watch_access``) makes every entry useless at once,
 so a revoked token, a deactivated user or a role taken away is refused on the very next request, as
 without the cache. The token's expiry is checked on every request. Only writes that send no signal
@@ -16,8 +16,11 @@ expire.
 """
 
 import binascii
+import contextlib
 import datetime as dt
 import functools
+import hashlib
+import logging
 from hmac import compare_digest
 
 from django.conf import settings
@@ -32,7 +35,9 @@ from knox.models import AuthToken
 from knox.settings import CONSTANTS
 from rest_framework import exceptions
 
-from config.versioned_cache import VersionedCache
+from config.versioned_cache import CACHE_ERRORS, VersionedCache
+
+logger = logging.getLogger(__name__)
 
 # Entries are ``(version, (token values, user values, role groups, host ids))`` in ``_remembered`` order.
 TOKENS = VersionedCache("sambang:api-auth:version", "sambang:api-auth:token1:")
@@ -61,17 +66,27 @@ class TokenAuthentication(KnoxTokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         version = None
         if remembering():
-            version, entry = TOKENS.read(digest)
+            try:
+                version, entry = TOKENS.read(_entry_key(digest))
+            except CACHE_ERRORS:
+                logger.warning(
+                    "API token cache unreachable; checking the token in the database", exc_info=True
+                )
+                entry = None
             if entry is not None:
                 return self._checked(_recalled(entry))
         for auth_token in candidates(text[: CONSTANTS.TOKEN_KEY_LENGTH]):
             if not compare_digest(digest, auth_token.digest):
                 continue
             passed = self._checked(auth_token)
-            if remembering():
-                TOKENS.write(
-                    digest, version, _remembered(auth_token), settings.SAMBANG_API_AUTH_CACHE_SECONDS
-                )
+            if remembering() and version is not None:
+                with contextlib.suppress(*CACHE_ERRORS):
+                    TOKENS.write(
+                        _entry_key(digest),
+                        version,
+                        _remembered(auth_token),
+                        settings.SAMBANG_API_AUTH_CACHE_SECONDS,
+                    )
             return passed
         raise exceptions.AuthenticationFailed(_("Invalid token: it does not exist or has been revoked."))
 
@@ -86,6 +101,20 @@ def _remembered_fields() -> tuple[list, list]:
     """The token's concrete fields and the user's, but its password (never copied to the cache)."""
     user_fields = [f for f in get_user_model()._meta.concrete_fields if f.attname != "password"]
     return list(AuthToken._meta.concrete_fields), user_fields
+
+
+def _entry_key(digest: str) -> str:
+    """The cache key of a token's entry: its digest, after a short hash of the entry's layout (the token's
+    and user's field names), so that during an upgrade that adds a field, a process never reads an entry
+    written by the other version with its values in the wrong places."""
+    return f"{_layout()}:{digest}"
+
+
+@functools.cache
+def _layout() -> str:
+    token_fields, user_fields = _remembered_fields()
+    names = ",".join(f.attname for f in [*token_fields, *user_fields])
+    return hashlib.sha256(names.encode()).hexdigest()[:12]
 
 
 def _remembered(auth_token: AuthToken) -> tuple:

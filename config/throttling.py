@@ -19,14 +19,37 @@ classes keep DRF's throttle interface (rates in ``REST_FRAMEWORK["DEFAULT_THROTT
 The rates are ``SAMBANG_API_RATE_USER`` and ``SAMBANG_API_RATE_ANON`` (config.settings.base).
 """
 
+import logging
 import math
 import time
 
 from django.core.cache import caches
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
 from config.cache import RedisCache
+from config.versioned_cache import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
+RETRY_AFTER_UNAVAILABLE = 5  # seconds, for a 503 when the counter cannot be reached
+
+
+class CounterUnavailable(exceptions.APIException):
+    """503 with ``Retry-After``: the cache that counts requests (``CACHE_URL``) cannot be reached; the
+    request did nothing."""
+
+    status_code = 503
+    default_detail = _(
+        "The service is briefly unavailable (its request counter cannot be reached); try again shortly."
+    )
+    default_code = "counter_unavailable"
+
+    def __init__(self):
+        super().__init__()
+        self.wait = RETRY_AFTER_UNAVAILABLE
+
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -80,9 +103,13 @@ class _CountingThrottle(BaseThrottle):
         window = int(now // period)
         prefetch = getattr(view, "throttle_prefetch", None)
         also = prefetch(request) if prefetch else []
-        count, request.cache_prefetched = window_count(
-            f"throttle:{self.scope}:{ident}:{period}:{window}", period, also
-        )
+        try:
+            count, request.cache_prefetched = window_count(
+                f"throttle:{self.scope}:{ident}:{period}:{window}", period, also
+            )
+        except CACHE_ERRORS:
+            logger.exception("API throttle: the cache cannot be reached")
+            raise CounterUnavailable from None
         if count <= limit:
             return True
         self.retry_after = max(1, math.ceil((window + 1) * period - now))

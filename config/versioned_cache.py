@@ -14,8 +14,12 @@ Both are off with the embedded default's per-process memory cache, where a write
 
 import time
 
+import redis
 from django.core.cache import cache
 from django.db import transaction
+
+# What a cache that cannot be reached raises: redis-py's errors (Django's Redis backend), the OS's.
+CACHE_ERRORS = (redis.RedisError, OSError)
 
 
 class VersionedCache:

@@ -243,3 +243,39 @@ def test_on_redis_a_token_revoked_by_the_command_is_refused_at_once(
 
     assert not AuthToken.objects.exists()
     assert api.get(LIST).status_code == 401
+
+
+@pytest.fixture
+def unreachable_cache(settings):
+    """The default cache on a Redis port where nothing listens, as when Redis is down."""
+    from django.core.cache import caches
+
+    settings.CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    settings.SAMBANG_API_AUTH_CACHE_SECONDS = 60
+    settings.SAMBANG_API_LIST_CACHE_SECONDS = 0
+    yield
+    caches["default"].close()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_with_the_cache_down_a_bad_token_is_still_401_and_a_good_one_gets_503(
+    unreachable_cache, visit, token
+):
+    wrong = client("0" * 64).get(LIST)
+    good = client(token).get(LIST)
+
+    assert wrong.status_code == 401
+    assert good.status_code == 503
+    assert good["Retry-After"] == "5"
+    assert "request counter cannot be reached" in detail(good)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_with_the_cache_down_and_no_throttle_a_token_is_checked_in_the_database(
+    unreachable_cache, monkeypatch, visit, token
+):
+    from visits.api import VisitViewSet
+
+    monkeypatch.setattr(VisitViewSet, "throttle_classes", [])  # DRF binds them when the view is defined
+
+    assert client(token).get(LIST).status_code == 200
