@@ -29,6 +29,17 @@ WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 BEFORE = dt.datetime(2025, 4, 12, 9, 0, tzinfo=WIB)
 
 
+def issue_letter(visit, number: str) -> ReplyLetter:
+    """The host's reply letter to ``visit`` numbered ``number``, dated 14 April 2025, signed by the Sekda."""
+    return reply_letter_issue(
+        visit=visit,
+        number=number,
+        date=dt.date(2025, 4, 14),
+        signed_by_name="Budi Santoso Contoh",
+        signed_by_position="Sekretaris Daerah Kota Malang",
+    )
+
+
 @pytest.fixture(autouse=True)
 def _english_and_before_the_visit():
     with translation.override("en"), time_machine.travel(BEFORE, tick=False):
@@ -164,13 +175,7 @@ def test_declined_visit_cannot_be_completed_and_its_letter_gives_the_reason(
         note="Sudah ada agenda pimpinan di luar kota.",
     )
     visit.refresh_from_db()
-    letter = reply_letter_issue(
-        visit=visit,
-        number="000.1.5/0512/35.73.402/2025",
-        date=dt.date(2025, 4, 14),
-        signed_by_name="Budi Santoso Contoh",
-        signed_by_position="Sekretaris Daerah Kota Malang",
-    )
+    letter = issue_letter(visit, "000.1.5/0512/35.73.402/2025")
 
     assert visit.status == VisitStatus.DECLINED
     with pytest.raises(ServiceError):
@@ -195,13 +200,7 @@ def test_forwarding_names_the_agency(db, api_client, leader, request_file):
 
 
 def test_acceptance_letter_pdf_reads_right(visit):
-    letter = reply_letter_issue(
-        visit=visit,
-        number="000.1.5/0498/35.73.402/2025",
-        date=dt.date(2025, 4, 14),
-        signed_by_name="Budi Santoso Contoh",
-        signed_by_position="Sekretaris Daerah Kota Malang",
-    )
+    letter = issue_letter(visit, "000.1.5/0498/35.73.402/2025")
 
     text = pdf_text(reply_letter_pdf(letter=letter, language="id"))
 
@@ -217,13 +216,7 @@ def test_acceptance_letter_pdf_reads_right(visit):
 
 
 def test_an_issued_letter_keeps_its_time_and_place_and_the_page_asks_for_a_new_one(visit, staff_client):
-    letter = reply_letter_issue(
-        visit=visit,
-        number="000.1.5/0498/35.73.402/2025",
-        date=dt.date(2025, 4, 14),
-        signed_by_name="Budi Santoso Contoh",
-        signed_by_position="Sekretaris Daerah Kota Malang",
-    )
+    letter = issue_letter(visit, "000.1.5/0498/35.73.402/2025")
     with time_machine.travel(dt.datetime(2025, 4, 15, 9, 0, tzinfo=WIB), tick=False):
         visit_reschedule(visit=visit, start=dt.datetime(2025, 5, 7, 13, 0, tzinfo=WIB))
     Visit.objects.filter(pk=visit.pk).update(venue=None)
@@ -241,13 +234,7 @@ def test_an_issued_letter_keeps_its_time_and_place_and_the_page_asks_for_a_new_o
 
 
 def test_a_letter_matching_the_visit_is_not_flagged(visit, staff_client):
-    letter = reply_letter_issue(
-        visit=visit,
-        number="000.1.5/0499/35.73.402/2025",
-        date=dt.date(2025, 4, 14),
-        signed_by_name="Budi Santoso Contoh",
-        signed_by_position="Sekretaris Daerah Kota Malang",
-    )
+    letter = issue_letter(visit, "000.1.5/0499/35.73.402/2025")
 
     page = staff_client.get(f"/visits/{visit.pk}/").content.decode()
 
