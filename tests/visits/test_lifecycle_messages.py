@@ -98,13 +98,41 @@ def test_reschedule_moves_agenda_and_keeps_durations(visit, django_capture_on_co
 
 
 def test_the_history_says_from_when_to_when_a_visit_moved_in_the_hosts_words(visit):
-    with time_machine.travel(BEFORE, tick=False), translation.override("id"):
+    # In the installation's language (Indonesian here), whatever language the request asked for.
+    with time_machine.travel(BEFORE, tick=False), translation.override("en"):
         visit_reschedule(visit=visit, start=dt.datetime(2026, 12, 9, 9, 0, tzinfo=WIB))
 
     note = StatusChange.objects.filter(visit=visit).order_by("pk").last().note
     assert note == (
         "Dijadwalkan ulang dari Jumat, 25 April 2025, 09:00–11:30 WIB ke Rabu, 9 Desember 2026, 09:00–11:30 WIB."
     )
+
+
+def test_booking_a_scheduled_visit_again_says_what_moved(visit):
+    from visits.services.scheduling import visit_schedule
+
+    with time_machine.travel(BEFORE, tick=False):
+        visit_schedule(
+            visit=visit,
+            start=dt.datetime(2026, 12, 10, 9, 30, tzinfo=WIB),
+            end=dt.datetime(2026, 12, 10, 12, 0, tzinfo=WIB),
+            venue=visit.venue,
+            items=None,
+        )
+        moved = StatusChange.objects.filter(visit=visit).order_by("pk").last().note
+        visit_schedule(
+            visit=Visit.objects.get(pk=visit.pk),
+            start=dt.datetime(2026, 12, 10, 9, 30, tzinfo=WIB),
+            end=dt.datetime(2026, 12, 10, 12, 0, tzinfo=WIB),
+            venue=None,
+            items=None,
+        )
+        same_time = StatusChange.objects.filter(visit=visit).order_by("pk").last().note
+
+    assert moved == (
+        "Dijadwalkan ulang dari Jumat, 25 April 2025, 09:00–11:30 WIB ke Kamis, 10 Desember 2026, 09:30–12:00 WIB."
+    )
+    assert same_time == "Dipesan ulang pada waktu yang sama."
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ import logging
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from config.audit import audited_update
@@ -15,7 +14,6 @@ from delegations.models import Delegation
 from ..conflicts import ProposedItem, check_booking
 from ..enums import VisitStatus
 from ..models import AgendaItem, Message, Venue, Visit
-from ..zones import local_range
 from .base import (
     BookingConflict,
     ServiceError,
@@ -24,7 +22,7 @@ from .base import (
     visit_length_problem,
 )
 from .messaging import InvitationBatch, visit_cancellations_queue, visit_invitations_send
-from .workflow import status_record
+from .workflow import moved_note, status_record
 
 logger = logging.getLogger(__name__)
 
@@ -162,11 +160,7 @@ def visit_reschedule(
             from_status=visit.status,
             to_status=visit.status,
             by=by,
-            note=_("Rescheduled from %(before)s to %(after)s.")
-            % {
-                "before": local_range(old_start, old_end, visit.timezone, get_language() or "id"),
-                "after": local_range(start, new_end, visit.timezone, get_language() or "id"),
-            },
+            note=moved_note(visit=visit, before=(old_start, old_end)),
         )
         if invited and visit.status == VisitStatus.SCHEDULED:
             batch = visit_invitations_send(visit=visit, by=by)

@@ -26,7 +26,7 @@ from .base import (
     visit_length_problem,
 )
 from .lifecycle import schedule_signature, visit_changes_record
-from .workflow import status_record
+from .workflow import moved_note, status_record
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def visit_schedule(
             if report.errors:
                 raise BookingConflict(report)
             before = schedule_signature(visit)
-            previous, old_start = visit.status, visit.start
+            previous, old_window = visit.status, (visit.start, visit.end)
             visit.start, visit.end, visit.venue = start, end, venue
             visit.status = VisitStatus.SCHEDULED
             visit.booking_warnings = accepted_warnings(report, overrides)
@@ -138,9 +138,7 @@ def visit_schedule(
                 from_status=previous,
                 to_status=VisitStatus.SCHEDULED,
                 by=by,
-                note=_("Rebooked; it started at %(old)s.") % {"old": old_start.isoformat()}
-                if previous == VisitStatus.SCHEDULED
-                else "",
+                note=moved_note(visit=visit, before=old_window) if previous == VisitStatus.SCHEDULED else "",
             )
             visit_changes_record(visit=visit, before=before, by=by)
     except IntegrityError as exc:

@@ -12,8 +12,9 @@ import datetime as dt
 import logging
 import zoneinfo
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,7 @@ from config.audit import audited_update
 from ..enums import HOLDS_ROOMS, DispositionDecision, VisitStatus
 from ..models import AgendaItem, Disposition, ReplyLetter, StatusChange, Visit
 from ..roles import can_decide_disposition
-from ..zones import long_date, zone_label
+from ..zones import local_range, long_date, zone_label
 from .base import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,20 @@ def status_record(*, visit: Visit, from_status: str, to_status: str, by=None, no
     return StatusChange.objects.create(
         visit=visit, from_status=from_status, to_status=to_status, by=user, note=note
     )
+
+
+def moved_note(*, visit: Visit, before: tuple[dt.datetime, dt.datetime]) -> str:
+    """The history line of a visit booked again or moved: "Rescheduled from Friday, 25 April 2025,
+    09:00–11:30 WIB to …" (``before``: its old start and end; ``visit`` has the new ones), or, when only
+    the room or agenda changed, "Booked again at the same time." In the installation's language
+    (``LANGUAGE_CODE``), like the rest of the stored history, whatever language the request asked for."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if before == (visit.start, visit.end):
+            return _("Booked again at the same time.")
+        return _("Rescheduled from %(before)s to %(after)s.") % {
+            "before": local_range(*before, visit.timezone, settings.LANGUAGE_CODE),
+            "after": local_range(visit.start, visit.end, visit.timezone, settings.LANGUAGE_CODE),
+        }
 
 
 def _transition(visit: Visit, allowed: tuple, to_status: str, *, by, note: str = "", timing=None) -> Visit:
