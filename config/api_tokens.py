@@ -68,10 +68,9 @@ class TokenAuthentication(KnoxTokenAuthentication):
         if remembering():
             try:
                 version, entry = TOKENS.read(_entry_key(digest))
-            except CACHE_ERRORS:
-                logger.warning(
-                    "API token cache unreachable; checking the token in the database", exc_info=True
-                )
+            except CACHE_ERRORS as exc:
+                # One line: the throttle logs the outage's traceback once per request already.
+                logger.warning("API token cache unreachable (%s); checking the token in the database", exc)
                 entry = None
             if entry is not None:
                 return self._checked(_recalled(entry))

@@ -308,3 +308,41 @@ def test_letters_issued_before_the_upgrade_get_their_visits_current_terms(visit)
         True,
     )
     assert not old.differs_from(visit)
+
+
+def test_a_superseded_letter_says_so_and_only_the_newest_may_ask_for_a_new_one(visit, staff_client):
+    first = issue_letter(visit, "000.1.5/0500/35.73.402/2025")
+    with time_machine.travel(dt.datetime(2025, 4, 15, 9, 0, tzinfo=WIB), tick=False):
+        visit_reschedule(visit=visit, start=dt.datetime(2025, 5, 7, 13, 0, tzinfo=WIB))
+    second = issue_letter(Visit.objects.get(pk=visit.pk), "000.1.5/0501/35.73.402/2025")
+    staff_client.cookies["django_language"] = "en"
+
+    page = staff_client.get(f"/visits/{visit.pk}/").content.decode()
+
+    assert f'id="letter-{first.pk}-outdated"' not in page
+    assert f'id="letter-{second.pk}-outdated"' not in page
+    assert "replaced by the letter above" in page
+
+
+def test_the_visit_page_lists_the_warnings_booked_despite_with_their_reasons(visit, staff_client):
+    Visit.objects.filter(pk=visit.pk).update(
+        booking_warnings=[
+            {
+                "code": "weekend",
+                "message": "Saturday, 10 May 2025 falls on a weekend.",
+                "reason": "Acara <b>khusus</b>",
+            }
+        ]
+    )
+
+    page = staff_client.get(f"/visits/{visit.pk}/").content.decode()
+
+    assert 'id="booking-warnings"' in page
+    assert "Saturday, 10 May 2025 falls on a weekend." in page
+    assert "Acara &lt;b&gt;khusus&lt;/b&gt;" in page
+
+
+def test_a_visit_booked_without_warnings_lists_none(visit, staff_client):
+    Visit.objects.filter(pk=visit.pk).update(booking_warnings=[])
+
+    assert 'id="booking-warnings"' not in staff_client.get(f"/visits/{visit.pk}/").content.decode()
