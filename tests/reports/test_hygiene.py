@@ -20,7 +20,7 @@ from reports.services import (
 from visits.models import Official, Venue
 from visits.services.base import ServiceError
 
-from .files import AFTER_THE_VISIT
+from .files import AFTER_THE_VISIT, RENDER_STOPPED
 
 
 @pytest.fixture(autouse=True)
@@ -190,8 +190,7 @@ def test_venue_description_keeps_lines_but_the_name_must_be_one_line(host, api):
 
 
 # The report render's retry
-
-
+@RENDER_STOPPED
 def test_report_render_retry_refuses_unknown_fields(visit, staff_user, settings, no_gc_callbacks):
     settings.SAMBANG_PDF_TIME_LIMIT = 0.001
     failed = report_render_request(visit=visit, by=staff_user, language="en")

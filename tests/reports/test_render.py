@@ -13,7 +13,7 @@ from reports.tasks import render_report
 from visits.models import HostMembership, Institution
 from visits.roles import PROTOCOL
 
-from .files import AFTER_THE_VISIT, phone_jpeg, upload
+from .files import AFTER_THE_VISIT, RENDER_STOPPED, phone_jpeg, upload
 from .test_pdf import read_pdf
 
 HIEROGLYPH = "\U00013000"
@@ -110,6 +110,7 @@ def test_two_requests_while_queued_start_one_render(large_visit, member, django_
     assert second.status == RenderStatus.QUEUED
 
 
+@RENDER_STOPPED
 def test_render_over_the_time_limit_fails_and_is_retried(visit, member, settings, no_gc_callbacks):
     settings.SAMBANG_PDF_TIME_LIMIT = 0.001
     failed = report_render_request(visit=visit, by=member, language="en")
@@ -147,6 +148,7 @@ def test_download_page_shows_progress_and_reloads(large_visit, page, django_capt
     assert b'<progress max="100" value="0">' in response.content
 
 
+@RENDER_STOPPED
 def test_download_page_shows_failure_and_retries(visit, page, settings, no_gc_callbacks):
     settings.SAMBANG_PDF_TIME_LIMIT = 0.001
     failed = page.get(f"/visits/{visit.pk}/report.pdf", HTTP_ACCEPT_LANGUAGE="en")
@@ -238,6 +240,7 @@ def test_task_is_queued_with_celery_time_limits_from_the_setting(
     assert sent == [{"kwargs": expected_kwargs, "soft_time_limit": 25, "time_limit": 50}]
 
 
+@RENDER_STOPPED
 def test_progress_is_never_cut_by_the_time_limit(visit, no_gc_callbacks):
     """The progress callback writes to the database; cut in the middle, the connection would be left
     unusable (seen on PostgreSQL). The limit passes during it and is raised once it has finished."""
