@@ -35,6 +35,12 @@ def visit(db):
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a write's on-commit callbacks, as its commit would (the test itself runs in one transaction)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def import_data(db):
     """Import a changed copy of the demo data; returns the ``ImportResult``."""
 

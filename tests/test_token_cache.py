@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from knox.models import AuthToken
-from rest_framework.test import APIClient
 
 from config.api_tokens import TOKENS, api_token_create, api_token_revoke
+from tests.test_tokens import english_client
 from visits.models import HostMembership
 from visits.roles import PROTOCOL
 
@@ -36,24 +36,11 @@ def remembering(settings):
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a write's on-commit callbacks, as its commit would (the test itself runs in one transaction)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def token(staff_user):
     """A plaintext token of the demo host's protocol staff user, valid 30 days from NOW."""
     with time_machine.travel(NOW, tick=False):
         _row, text = api_token_create(user=staff_user, expires_in=dt.timedelta(days=30))
     return text
-
-
-def client(token: str) -> APIClient:
-    api = APIClient()
-    api.cookies["django_language"] = "en"
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    return api
 
 
 def detail(response) -> str:
@@ -62,7 +49,7 @@ def detail(response) -> str:
 
 @time_machine.travel(NOW, tick=False)
 def test_a_remembered_token_needs_no_query_of_its_own(remembering, visit, token, django_assert_num_queries):
-    api = client(token)
+    api = english_client(token)
     assert api.get(LIST).status_code == 200
 
     # The list's own count and page, nothing for the token, its user, role or hosts.
@@ -76,7 +63,7 @@ def test_a_remembered_token_needs_no_query_of_its_own(remembering, visit, token,
 @time_machine.travel(NOW, tick=False)
 def test_without_the_setting_every_request_reads_the_token(settings, visit, token):
     settings.SAMBANG_API_AUTH_CACHE_SECONDS = 0
-    api = client(token)
+    api = english_client(token)
     api.get(LIST)
 
     with CaptureQueriesContext(connection) as seen:
@@ -105,7 +92,7 @@ def _delete_user(token, user):
 def test_a_token_refused_in_the_database_is_refused_at_once(
     remembering, visit, token, staff_user, committed, change
 ):
-    api = client(token)
+    api = english_client(token)
     assert api.get(LIST).status_code == 200
 
     with committed():
@@ -118,7 +105,7 @@ def test_a_token_refused_in_the_database_is_refused_at_once(
 
 @time_machine.travel(NOW, tick=False)
 def test_a_role_taken_away_is_seen_at_once(remembering, visit, token, staff_user, committed):
-    api = client(token)
+    api = english_client(token)
     assert api.get(LIST).status_code == 200
 
     with committed():
@@ -129,7 +116,7 @@ def test_a_role_taken_away_is_seen_at_once(remembering, visit, token, staff_user
 
 @time_machine.travel(NOW, tick=False)
 def test_a_renamed_role_group_is_seen_at_once(remembering, visit, token, committed):
-    api = client(token)
+    api = english_client(token)
     assert api.get(LIST).status_code == 200
 
     with committed():
@@ -142,7 +129,7 @@ def test_a_renamed_role_group_is_seen_at_once(remembering, visit, token, committ
 
 @time_machine.travel(NOW, tick=False)
 def test_a_host_taken_away_is_seen_at_once(remembering, visit, token, staff_user, committed):
-    api = client(token)
+    api = english_client(token)
     assert api.get(LIST).json()["count"] == 1
 
     with committed():
@@ -154,7 +141,7 @@ def test_a_host_taken_away_is_seen_at_once(remembering, visit, token, staff_user
 def test_a_remembered_token_still_expires_on_time(remembering, visit, staff_user, django_assert_num_queries):
     with time_machine.travel(NOW, tick=False):
         _row, short_lived = api_token_create(user=staff_user, expires_in=dt.timedelta(seconds=30))
-        api = client(short_lived)
+        api = english_client(short_lived)
         assert api.get(LIST).status_code == 200
 
     # 31 s later the entry is still in the cache (60 s), but the token's own expiry has passed.
@@ -167,7 +154,7 @@ def test_a_remembered_token_still_expires_on_time(remembering, visit, staff_user
 
 @time_machine.travel(NOW, tick=False)
 def test_a_write_that_is_rolled_back_changes_nothing(remembering, visit, token, staff_user):
-    api = client(token)
+    api = english_client(token)
     api.get(LIST)
     version = TOKENS.read("x")[0]
 
@@ -196,7 +183,7 @@ def test_the_cache_never_holds_the_password_and_saving_the_user_keeps_it(
 ):
     from config.api_tokens import TokenAuthentication
 
-    client(token).get(LIST)
+    english_client(token).get(LIST)
     (key,) = [k for k in cache._cache if "api-auth:token1:" in k]  # LocMemCache's own dict
     assert staff_user.password not in repr(cache.get(key.split(":", 2)[-1]))
 
@@ -232,7 +219,7 @@ def test_on_redis_a_token_revoked_by_the_command_is_refused_at_once(
 ):
     settings.SAMBANG_API_AUTH_CACHE_SECONDS = 60
     settings.SAMBANG_API_LIST_CACHE_SECONDS = 0
-    api = client(token)
+    api = english_client(token)
     assert api.get(LIST).status_code == 200
     with django_assert_num_queries(2):
         assert api.get(LIST).status_code == 200
@@ -261,8 +248,8 @@ def unreachable_cache(settings):
 def test_with_the_cache_down_a_bad_token_is_still_401_and_a_good_one_gets_503(
     unreachable_cache, visit, token
 ):
-    wrong = client("0" * 64).get(LIST)
-    good = client(token).get(LIST)
+    wrong = english_client("0" * 64).get(LIST)
+    good = english_client(token).get(LIST)
 
     assert wrong.status_code == 401
     assert good.status_code == 503
@@ -278,4 +265,4 @@ def test_with_the_cache_down_and_no_throttle_a_token_is_checked_in_the_database(
 
     monkeypatch.setattr(VisitViewSet, "throttle_classes", [])  # DRF binds them when the view is defined
 
-    assert client(token).get(LIST).status_code == 200
+    assert english_client(token).get(LIST).status_code == 200

@@ -189,27 +189,28 @@ elif CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
 else:
     raise ImproperlyConfigured("CACHE_URL must be empty or a redis://, rediss:// or unix:// URL.")
 
-# The API's visit list keeps rendered pages this many seconds (visits.api_cache), unless a write changes what
-# they show first. Needs a cache shared by every process (CACHE_URL): on by default with one, off without.
-SAMBANG_API_LIST_CACHE_SECONDS = int(
-    os.environ.get("SAMBANG_API_LIST_CACHE_SECONDS", "60" if CACHE_URL else "0")
-)
-if SAMBANG_API_LIST_CACHE_SECONDS > 0 and not CACHE_URL:
-    raise ImproperlyConfigured(
-        "SAMBANG_API_LIST_CACHE_SECONDS needs CACHE_URL (a redis:// URL): without a shared cache, a change made "
-        "by the worker or another process would not reach the pages this process keeps."
-    )
 
-# The API remembers a token that passed this many seconds (config.api_tokens), unless a change of tokens,
-# users, groups or host memberships commits first. Needs a shared cache, as the list's pages do.
-SAMBANG_API_AUTH_CACHE_SECONDS = int(
-    os.environ.get("SAMBANG_API_AUTH_CACHE_SECONDS", "60" if CACHE_URL else "0")
+def _shared_cache_seconds(name: str, why: str) -> int:
+    """The setting ``name`` in seconds: 60 by default with CACHE_URL, 0 (off) without. Refused above 0
+    without CACHE_URL: what it keeps must be dropped by every process's writes (``why``)."""
+    seconds = int(os.environ.get(name, "60" if CACHE_URL else "0"))
+    if seconds > 0 and not CACHE_URL:
+        raise ImproperlyConfigured(f"{name} needs CACHE_URL (a redis:// URL): without a shared cache, {why}.")
+    return seconds
+
+
+# The API's visit list keeps rendered pages this many seconds (visits.api_cache), unless a write changes what
+# they show first.
+SAMBANG_API_LIST_CACHE_SECONDS = _shared_cache_seconds(
+    "SAMBANG_API_LIST_CACHE_SECONDS",
+    "a change made by the worker or another process would not reach the pages this process keeps",
 )
-if SAMBANG_API_AUTH_CACHE_SECONDS > 0 and not CACHE_URL:
-    raise ImproperlyConfigured(
-        "SAMBANG_API_AUTH_CACHE_SECONDS needs CACHE_URL (a redis:// URL): without a shared cache, a token revoked "
-        "by manage.py or another process would stay accepted by this process."
-    )
+# The API remembers a token that passed this many seconds (config.api_tokens), unless a change of tokens,
+# users, groups or host memberships commits first.
+SAMBANG_API_AUTH_CACHE_SECONDS = _shared_cache_seconds(
+    "SAMBANG_API_AUTH_CACHE_SECONDS",
+    "a token revoked by manage.py or another process would stay accepted by this process",
+)
 
 # Mail: SMTP when EMAIL_HOST is set, otherwise one .eml file per message under var/mail/.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -24,12 +24,6 @@ def kept(settings):
     cache.clear()
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a write's on-commit callbacks, as its commit would (the test itself runs in one transaction)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def rows(response) -> list[dict]:
     assert response.status_code == 200, response.content
     return response.json()["results"]
